@@ -1,0 +1,1 @@
+"""Core pieces every layer shares: events, seeded randomness, bundled data paths, errors."""

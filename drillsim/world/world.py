@@ -1,0 +1,95 @@
+"""The live world: road network + router + places with their live state.
+
+Hazards and the response change the world only through its methods, and every
+change is emitted on the event stream (``road.state``, ``place.*``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from drillsim.core.events import EventStream
+from drillsim.core.rng import RandomStreams
+from drillsim.scenario.maps import MapData
+from drillsim.scenario.model import Place, Scenario
+from drillsim.world.network import RoadNetwork, RoadStatus
+from drillsim.world.router import Router
+
+
+class World:
+    def __init__(self, map_data: MapData, scenario: Scenario, events: EventStream,
+                 now: Callable[[], float], rng: RandomStreams | None = None) -> None:
+        self.map = map_data
+        self.scenario = scenario
+        self.events = events
+        self.now = now
+        self.rng = rng or RandomStreams(scenario.meta.seed)
+        self.net = RoadNetwork(map_data.graph)
+        self.router = Router(self.net)
+        self.places: dict[str, Place] = {}
+        for d in map_data.places:
+            d = dict(d)
+            kind = d.pop("kind")
+            self.places[str(d["id"])] = Place.from_dict(kind, d)
+        for p in scenario.places:
+            self.places[p.id] = p
+        self.place_node = {pid: self.net.nearest_node(*p.at) for pid, p in self.places.items()}
+        # live state
+        self.stock: dict[str, dict[str, float]] = {
+            pid: dict(p.stock) for pid, p in self.places.items() if p.kind == "depot"}
+        self.occupancy: dict[str, int] = {pid: 0 for pid, p in self.places.items() if p.kind == "shelter"}
+        self.shelter_open: dict[str, bool] = {
+            pid: bool(p.attrs.get("open", True)) for pid, p in self.places.items() if p.kind == "shelter"}
+        self.beds_used: dict[str, int] = {pid: 0 for pid, p in self.places.items() if p.kind == "hospital"}
+        self.residents: dict[str, int] = {
+            pid: p.population for pid, p in self.places.items() if p.kind == "community"}
+        self.flags: dict[str, dict[str, Any]] = {}
+        """Per-place hazard flags, e.g. {'c3': {'flood_hazard': 'H3'}}."""
+
+    # ------------------------------------------------------------------ places
+    def of_kind(self, kind: str) -> list[Place]:
+        return [p for p in self.places.values() if p.kind == kind]
+
+    def node_of(self, place_id: str) -> int:
+        return self.place_node[place_id]
+
+    def shelter_free(self, pid: str) -> int:
+        if not self.shelter_open.get(pid, False):
+            return 0
+        return max(0, self.places[pid].capacity - self.occupancy[pid])
+
+    def beds_free(self, pid: str) -> int:
+        return max(0, self.places[pid].capacity - self.beds_used[pid])
+
+    def set_flag(self, place_id: str, key: str, value: Any) -> None:
+        old = self.flags.setdefault(place_id, {}).get(key)
+        if old != value:
+            self.flags[place_id][key] = value
+            self.events.emit(self.now(), "place.flag", place=place_id, key=key, value=value)
+
+    # ------------------------------------------------------------------ roads
+    def set_roads(self, roads: list[int] | np.ndarray, status: RoadStatus | str, cause: str,
+                  **state: Any) -> None:
+        """Change road state and emit one ``road.state`` event naming the roads."""
+        roads = [int(r) for r in roads]
+        if not roads:
+            return
+        self.net.set_state(roads, status=status, **state)
+        payload: dict[str, Any] = {"roads": [self.net.road_ids[r] for r in roads],
+                                   "status": RoadStatus(status).value, "cause": cause}
+        for k, v in state.items():
+            if np.isscalar(v):
+                payload[k] = v
+        self.events.emit(self.now(), "road.state", **payload)
+
+    def snapshot(self) -> dict[str, Any]:
+        """JSON-able live state of the world (for replay snapshots and the GUI)."""
+        changed = np.nonzero(self.net.status != RoadStatus.OPEN.value)[0]
+        return {
+            "roads": {self.net.road_ids[r]: self.net.status[r] for r in changed},
+            "stock": self.stock, "occupancy": self.occupancy, "beds_used": self.beds_used,
+            "residents": self.residents, "flags": self.flags,
+        }
