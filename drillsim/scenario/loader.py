@@ -83,7 +83,8 @@ def build(data: dict[str, Any], base_dir: Path) -> Scenario:
         for d in (data.get("places") or {}).get(section) or []:
             places.append(Place.from_dict(kind, d))
     units = build_units(data.get("units") or [])
-    supplies = {
+    supplies = default_supplies()
+    supplies |= {
         str(s["id"]): Supply(str(s["id"]), text(s.get("name", s["id"])), text(s.get("unit", "")),
                              float(s.get("weight_kg", 1.0)))
         for s in data.get("supplies") or []
@@ -104,6 +105,15 @@ def build(data: dict[str, Any], base_dir: Path) -> Scenario:
         plan=dict(data.get("plan") or {}), checklists=list(data.get("checklists") or []),
         raw=data,
     )
+
+
+def default_supplies() -> dict[str, Supply]:
+    """The default supply catalogue (resources/data/supplies.yaml); scenario supplies replace by id."""
+    return {
+        str(sid): Supply(str(sid), text(d.get("name", sid)), text(d.get("unit", "")),
+                         float(d.get("weight_kg", 1.0)))
+        for sid, d in (catalog.load_data("supplies") or {}).items()
+    }
 
 
 def build_units(items: list[dict[str, Any]]) -> list[UnitSpec]:
