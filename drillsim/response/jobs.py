@@ -1,0 +1,179 @@
+"""What a unit does on each kind of task, as SimPy generators.
+
+- rescue: work on site in batches; each batch frees ``batch`` trapped people.
+- transport: carry casualties from the site to the nearest hospital with free beds.
+- evacuate: carry residents from a community to the nearest open shelter with room.
+- deliver: load supplies at a depot holding them, bring them to the site.
+- clear_road: work on the road, then reopen it.
+
+Units *claim* part of a task before doing it, so several units share a task
+without doing the same part twice; a claim is released if the unit is recalled.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator
+from typing import TYPE_CHECKING
+
+from drillsim.response.units import TRANSPORTING, Unit, work_minutes
+from drillsim.scenario import catalog
+
+if TYPE_CHECKING:
+    from drillsim.response.simulation import Simulation
+    from drillsim.response.tasks import Task
+
+
+class Jobs:
+    def __init__(self, sim: Simulation) -> None:
+        self.sim = sim
+
+    def run(self, unit: Unit, task: Task) -> Generator:
+        yield from getattr(self, "_" + task.kind)(unit, task)
+
+    # ------------------------------------------------------------------ claims
+    def _claim(self, unit: Unit, task: Task, amount: float) -> float:
+        amount = min(amount, task.unclaimed)
+        task.claimed += amount
+        unit.claimed += amount
+        return amount
+
+    def _complete(self, unit: Unit, task: Task, amount: float, **detail) -> None:
+        task.claimed -= amount
+        unit.claimed -= amount
+        task.done_qty += amount
+        self.sim.events.emit(self.sim.env.now, "task.progress", task=task.id, unit=unit.id,
+                             kind=task.kind, amount=round(amount, 4), done=round(task.done_qty, 4),
+                             quantity=task.quantity, **detail)
+        self.sim.board.check_done(task)
+
+    def release(self, unit: Unit, task: Task) -> None:
+        if unit.claimed:
+            task.claimed = max(0.0, task.claimed - unit.claimed)
+            unit.claimed = 0.0
+        task.units.discard(unit.id)
+        unit.load_people = 0
+        unit.load_items = {}
+
+    def _arrive(self, unit: Unit, task: Task, node: int) -> Generator:
+        yield from unit.travel(node)
+        self.sim.board.arrived(task, unit)
+
+    # ------------------------------------------------------------------ kinds
+    def _rescue(self, unit: Unit, task: Task) -> Generator:
+        batch = float(catalog.task_params()["rescue"].get("batch", 5))
+        yield from self._arrive(unit, task, task.node)
+        first = True
+        while task.unclaimed > 0:
+            n = self._claim(unit, task, min(batch, task.unclaimed))
+            minutes = work_minutes("rescue", n, unit.spec.size)
+            if not first:
+                minutes -= float(catalog.task_params()["rescue"]["setup_min"])
+            first = False
+            yield from unit.work(minutes)
+            self._complete(unit, task, n, rescued=n)
+
+    def _clear_road(self, unit: Unit, task: Task) -> Generator:
+        yield from self._arrive(unit, task, task.node)
+        n = self._claim(unit, task, 1.0)
+        if n <= 0:
+            return
+        yield from unit.work(work_minutes("clear_road", 1.0, unit.spec.size))
+        if task.road is not None:
+            self.sim.world.set_roads([task.road], "open", cause=f"cleared by {unit.id}")
+        self._complete(unit, task, n, road=self.sim.world.net.road_ids[task.road] if task.road is not None else None)
+
+    def _transport(self, unit: Unit, task: Task) -> Generator:
+        world = self.sim.world
+        while task.unclaimed > 0:
+            yield from self._arrive(unit, task, task.node)
+            n = self._claim(unit, task, min(unit.spec.capacity_people, task.unclaimed))
+            if n <= 0:
+                return
+            yield from unit.work(work_minutes("transport", n, unit.spec.size))
+            unit.load_people = int(n)
+            hospital = self.sim.places_by_time(unit, "hospital", need=int(n))
+            if hospital is None:
+                task.blocked_reason = "no hospital with free beds reachable"
+                self.sim.events.emit(self.sim.env.now, "task.blocked", task=task.id, unit=unit.id,
+                                     reason={"zh": "无可达且有空床的医院", "en": task.blocked_reason})
+                return
+            unit._set_status(TRANSPORTING)
+            yield from unit.travel(world.node_of(hospital))
+            admitted = min(int(n), world.beds_free(hospital))
+            world.beds_used[hospital] += admitted
+            unit.load_people = 0
+            self.sim.events.emit(self.sim.env.now, "hospital.admit", place=hospital, people=admitted,
+                                 unit=unit.id, beds_used=world.beds_used[hospital])
+            self._complete(unit, task, n, delivered_to=hospital)
+
+    def _evacuate(self, unit: Unit, task: Task) -> Generator:
+        world = self.sim.world
+        while task.unclaimed > 0:
+            yield from self._arrive(unit, task, task.node)
+            n = self._claim(unit, task, min(unit.spec.capacity_people, task.unclaimed))
+            if n <= 0:
+                return
+            yield from unit.work(work_minutes("evacuate", n, unit.spec.size))
+            shelter = task.destination if task.destination and world.shelter_free(task.destination) > 0 \
+                else self.sim.places_by_time(unit, "shelter", need=1)
+            if shelter is None:
+                task.blocked_reason = "no open shelter with room reachable"
+                self.sim.events.emit(self.sim.env.now, "task.blocked", task=task.id, unit=unit.id,
+                                     reason={"zh": "无可达且有余位的避难场所", "en": task.blocked_reason})
+                return
+            unit.load_people = int(n)
+            if task.community in world.residents:
+                world.residents[task.community] = max(0, world.residents[task.community] - int(n))
+            unit._set_status(TRANSPORTING)
+            yield from unit.travel(world.node_of(shelter))
+            placed = min(int(n), world.shelter_free(shelter))
+            world.occupancy[shelter] += placed
+            unit.load_people = 0
+            self.sim.events.emit(self.sim.env.now, "shelter.admit", place=shelter, people=placed,
+                                 unit=unit.id, occupancy=world.occupancy[shelter],
+                                 community=task.community)
+            self._complete(unit, task, n, delivered_to=shelter)
+
+    def _deliver(self, unit: Unit, task: Task) -> Generator:
+        supplies = self.sim.supplies
+        world = self.sim.world
+        while task.unclaimed > 1e-9:
+            depot, items = supplies.pick_load(unit, task)
+            if depot is None:
+                task.blocked_reason = "no stock of the requested supplies"
+                self.sim.events.emit(self.sim.env.now, "task.blocked", task=task.id, unit=unit.id,
+                                     reason={"zh": "所需物资无库存", "en": task.blocked_reason})
+                supplies.request_replenishment(task)
+                return
+            claimed = self._claim(unit, task, supplies.weight_t(items))
+            for item, q in items.items():
+                task.in_transit[item] = task.in_transit.get(item, 0.0) + q
+            try:
+                yield from unit.travel(world.node_of(depot))
+                taken = supplies.take(depot, items, by=unit.id)
+                unit.load_items = taken
+                yield from unit.work(work_minutes("deliver", supplies.weight_t(taken), unit.spec.size) / 2)
+                unit._set_status(TRANSPORTING)
+                yield from self._arrive(unit, task, task.node)
+                yield from unit.work(work_minutes("deliver", supplies.weight_t(taken), unit.spec.size) / 2)
+            finally:
+                for item, q in items.items():
+                    task.in_transit[item] = max(0.0, task.in_transit.get(item, 0.0) - q)
+            for item, q in taken.items():
+                task.items[item] = max(0.0, task.items.get(item, 0.0) - q)
+            supplies.delivered(task, taken, by=unit.id)
+            unit.load_items = {}
+            done_t = min(supplies.weight_t(taken), claimed)
+            shortfall = claimed - done_t
+            task.claimed -= shortfall
+            unit.claimed -= shortfall
+            self._complete(unit, task, done_t, items={k: round(v, 3) for k, v in taken.items()})
+            if all(v <= 1e-9 for v in task.items.values()):
+                task.done_qty = task.quantity
+                self.sim.board.check_done(task)
+                return
+
+
+def ceil_div(a: float, b: float) -> int:
+    return max(1, math.ceil(a / max(b, 1e-9)))

@@ -1,0 +1,142 @@
+"""A drill's simulation: world + hazards + units + supplies + tasks on one SimPy clock.
+
+This is the engine every front end drives: ``drillsim run`` runs it to the end,
+the exercise session and the GUI advance it in slices with :meth:`run_until`.
+Inputs (scenario, seed, timed orders) fully determine the event stream.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from typing import Any
+
+import simpy
+
+from drillsim.core.events import Event, EventStream
+from drillsim.core.rng import RandomStreams
+from drillsim.hazards.base import Hazard, HazardContext
+from drillsim.hazards.registry import build_hazard
+from drillsim.response.board import TaskBoard
+from drillsim.response.dispatcher import Dispatcher
+from drillsim.response.jobs import Jobs
+from drillsim.response.kpis import KpiTracker
+from drillsim.response.orders import Orders
+from drillsim.response.supplies import SupplySystem
+from drillsim.response.units import Unit
+from drillsim.scenario.maps import MapData, load_map
+from drillsim.scenario.model import Scenario
+from drillsim.world.world import World
+
+
+class Simulation:
+    def __init__(self, scenario: Scenario, seed: int | None = None, auto_dispatch: bool = True,
+                 map_data: MapData | None = None) -> None:
+        self.scenario = scenario
+        self.seed = scenario.meta.seed if seed is None else int(seed)
+        self.env = simpy.Environment()
+        self.events = EventStream()
+        self.rng = RandomStreams(self.seed)
+        self.map = map_data or load_map(scenario.map.builtin, scenario.map.graphml)
+        self.world = World(self.map, scenario, self.events, now=lambda: self.env.now, rng=self.rng)
+        self.kpis = KpiTracker(self)
+        self.board = TaskBoard(self)
+        self.supplies = SupplySystem(self)
+        self.dispatcher = Dispatcher(self, enabled=auto_dispatch)
+        self.jobs = Jobs(self)
+        self.orders = Orders(self)
+        self.units: dict[str, Unit] = {}
+        self.duration = scenario.meta.duration_min
+        self.events.subscribe(self._on_event)
+        self.events.emit(0.0, "sim.start", scenario=scenario.meta.name, seed=self.seed,
+                         auto_dispatch=auto_dispatch, units=len(scenario.units),
+                         duration_min=self.duration)
+        for spec in scenario.units:
+            self.units[spec.id] = Unit(spec, self)
+        self.hazard_ctx = HazardContext(self.env, self.world, self.events)
+        self.hazards: dict[str, Hazard] = {}
+        for spec in scenario.hazards:
+            h = build_hazard(spec, self.hazard_ctx)
+            self.hazards[h.id] = h
+        self.hazard_ctx.hazards = self.hazards
+        for h in self.hazards.values():
+            h.schedule()
+        for inc in scenario.incidents:
+            self.env.process(self._incident_at(inc))
+        self._ended = False
+
+    # ------------------------------------------------------------------ clock
+    @property
+    def now(self) -> float:
+        return float(self.env.now)
+
+    def run_until(self, t: float) -> None:
+        """Advance to sim minute ``t`` (no-op if ``t`` <= now; capped at the duration)."""
+        t = min(float(t), self.duration)
+        if t > self.env.now:
+            self.env.run(until=t)
+        if self.env.now >= self.duration and not self._ended:
+            self._ended = True
+            self.events.emit(self.env.now, "sim.end", kpis=self.kpis.summary())
+
+    def run(self, progress: Callable[[float], None] | None = None, step: float = 60.0) -> None:
+        """Run to the scenario's end, calling ``progress(now)`` every ``step`` sim minutes."""
+        while self.env.now < self.duration:
+            self.run_until(min(self.duration, self.env.now + step))
+            if progress:
+                progress(self.env.now)
+        self.run_until(self.duration)
+
+    def at(self, t: float, action: Callable[[], Any]) -> None:
+        """Run ``action`` at sim minute ``t`` (an order or inject given ahead of time)."""
+        def waiter() -> Generator:
+            yield self.env.timeout(max(0.0, t - self.env.now))
+            action()
+
+        self.env.process(waiter())
+
+    # ------------------------------------------------------------------ internals
+    def _incident_at(self, inc) -> Generator:
+        yield self.env.timeout(inc.start_min)
+        self.events.emit(self.env.now, "incident.new", id=inc.id, name=inc.name,
+                         at=list(inc.at) if inc.at else None, place=inc.place, needs=inc.needs,
+                         priority=inc.priority, cause="scenario")
+
+    def _on_event(self, ev: Event) -> None:
+        if ev.type == "incident.new":
+            inc = self.board.add_incident(ev.data)
+            if inc is not None:
+                for tid in inc.tasks:
+                    self.dispatcher.task_added(self.board.tasks[tid])
+        elif ev.type == "road.state" and ev.data.get("status") != "open":
+            idx = self.world.net.road_index
+            roads = {idx[r] for r in ev.data["roads"] if r in idx}
+            for u in self.units.values():
+                u.road_closed(roads)
+
+    # ------------------------------------------------------------------ helpers
+    def places_by_time(self, unit: Unit, kind: str, need: int = 1) -> str | None:
+        """The place of ``kind`` with room for ``need`` people nearest to the unit by travel time."""
+        world = self.world
+        if kind == "hospital":
+            ok = [p.id for p in world.of_kind("hospital") if world.beds_free(p.id) >= min(need, 1)]
+        else:
+            ok = [p.id for p in world.of_kind("shelter") if world.shelter_free(p.id) >= min(need, 1)]
+        if not ok:
+            return None
+        times = world.router.times_from(unit.node, unit.vehicle, unit.spec.ppe)
+        best = min(ok, key=lambda pid: (float(times[world.node_of(pid)]), pid))
+        return best if times[world.node_of(best)] < float("inf") else None
+
+    def state(self) -> dict[str, Any]:
+        """JSON-able live state (units, incidents, world, hazards) for GUI and snapshots."""
+        return {
+            "t": self.now,
+            "units": [u.state() for u in self.units.values()],
+            "incidents": [
+                {"id": i.id, "name": i.name, "at": list(i.at), "priority": i.priority,
+                 "reported": i.reported, "first_response": i.first_response, "resolved": i.resolved,
+                 "tasks": [self.board.tasks[t].summary() for t in i.tasks]}
+                for i in self.board.incidents.values()],
+            "world": self.world.snapshot(),
+            "hazards": [h.summary(self.now) for h in self.hazards.values()],
+        }
