@@ -1,0 +1,65 @@
+"""A readable KPI summary of a run, for the terminal (Chinese first)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from drillsim.core.i18n import pick, tr
+
+KPI_LABELS: dict[str, tuple[str, str]] = {
+    "incidents": ("事件数", "Incidents"),
+    "incidents_resolved": ("已处置事件", "Incidents resolved"),
+    "incidents_unreached": ("未到达事件", "Incidents not reached"),
+    "first_response_min_mean": ("平均首次响应(分钟)", "First response, mean (min)"),
+    "first_response_min_p90": ("首次响应P90(分钟)", "First response, p90 (min)"),
+    "trapped": ("被困人数", "Trapped people"),
+    "rescued": ("已救出", "Rescued"),
+    "rescued_within_72h_share": ("72小时内救出比例", "Rescued within 72 h"),
+    "casualties_to_transport": ("待转运伤员", "Casualties to transport"),
+    "casualties_transported": ("已转运伤员", "Casualties transported"),
+    "people_to_evacuate": ("待转移群众", "People to evacuate"),
+    "people_evacuated": ("已转移群众", "People evacuated"),
+    "evacuation_completion_min": ("转移完成用时(分钟)", "Evacuation completed in (min)"),
+    "supplies_requested_t": ("物资需求(吨)", "Supplies requested (t)"),
+    "supplies_delivered_t": ("物资送达(吨)", "Supplies delivered (t)"),
+    "supplies_delivered_share": ("物资送达比例", "Supplies delivered share"),
+    "roads_blocked": ("中断道路", "Roads blocked"),
+    "roads_cleared": ("抢通道路", "Roads cleared"),
+    "dispatches": ("调派次数", "Dispatches"),
+    "orders_rejected": ("被拒指令", "Orders rejected"),
+    "unit_utilisation": ("队伍利用率", "Unit utilisation"),
+}
+
+
+def label(key: str) -> str:
+    zh, en = KPI_LABELS.get(key, (key, key))
+    return tr(zh, en)
+
+
+def _fmt(v: Any) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return f"{v:.1%}" if 0 <= v <= 1 and v != 0 and v != 1 else f"{v:,.1f}"
+    if isinstance(v, dict):
+        return ", ".join(f"{k}: {_fmt(x)}" for k, x in v.items()) or "—"
+    return f"{v:,}" if isinstance(v, int) else str(v)
+
+
+def print_summary(name: dict[str, str], result: dict[str, Any], console: Console | None = None) -> None:
+    console = console or Console()
+    table = Table(title=f"{pick(name)} — {tr('演练结果', 'drill summary')}", show_header=True)
+    table.add_column(tr("指标", "KPI"))
+    table.add_column(tr("数值", "Value"), justify="right")
+    for k, v in result["kpis"].items():
+        if k.startswith("_"):
+            continue
+        table.add_row(label(k), _fmt(v))
+    if result.get("score") is not None:
+        table.add_row(tr("综合评分", "Score"), f"{result['score']:.1f}")
+    console.print(table)
+    console.print(f"{tr('模拟时长', 'Sim time')}: {result['sim_minutes']:.0f} min   "
+                  f"{tr('事件', 'Events')}: {result['events']:,}   digest: {result['digest'][:16]}…")
