@@ -39,7 +39,7 @@ def test_graph_contract(demo):
     classes = set(catalog.road_classes())
     ids = [d["id"] for *_, d in g.edges(data=True)]
     assert len(ids) == len(set(ids))
-    for u, v, d in g.edges(data=True):
+    for *_, d in g.edges(data=True):
         assert d["road_class"] in classes
         assert d["length"] > 0 and isinstance(d["bridge"], bool) and isinstance(d["name"], str)
     used = {d["road_class"] for *_, d in g.edges(data=True)}

@@ -260,7 +260,6 @@ def build_demo_city() -> MapData:
     normals = np.vstack([normals, normals[-1:]])
 
     b = _Builder()
-    classes_of: dict[int, str] = {}
 
     # --- urban core: perturbed grid ---------------------------------------
     x0, y0, x1, y1 = CORE
@@ -307,7 +306,6 @@ def build_demo_city() -> MapData:
         col = [grid_id[i, j] for i in range(nrow) if (i, j) in grid_id]
         gates += [col[0], col[-1]]
     gates = list(dict.fromkeys(gates))
-    core_nodes = set(grid_id.values())
 
     # --- towns, villages, chemical park ----------------------------------
     centres: list[tuple[float, float]] = []
@@ -484,10 +482,6 @@ def build_demo_city() -> MapData:
         d["id"] = f"r{k}"
         xa, ya, xc, yc = g.nodes[a]["x"], g.nodes[a]["y"], g.nodes[c]["x"], g.nodes[c]["y"]
         d["length"] = round(max(1.0, math.hypot(xc - xa, yc - ya)), 1)
-    # bridge names numbered along the river (west to east) so injects can name them
-    bridges = sorted(((d["id"], (g.nodes[a]["x"] + g.nodes[c]["x"]) / 2) for a, c, d in g.edges(data=True)
-                      if d["bridge"]), key=lambda t: t[1])
-    _ = bridges
 
     # --- fuel ------------------------------------------------------------
     fuel = _fuel(rng, X, Y, elev, river_d, centres, kinds)
@@ -581,7 +575,6 @@ def _places(g: nx.Graph, rng, village_xy, town_nodes, elev_grid) -> list[dict[st
         return "town1"
 
     seats = {t[0]: t[3] for t in TOWNS}
-    tname = {t[0]: t[1] for t in TOWNS}
     P: list[dict[str, Any]] = []
 
     # depots (50 / 30 / 20 % by tier; county share split 60 / 20 / 20 over three sites)
