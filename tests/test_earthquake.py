@@ -10,7 +10,7 @@ import pytest
 from drillsim.hazards import earthquake as eq
 from drillsim.hazards.registry import build_hazard
 
-from .hazard_world import grid_world
+from hazard_world import grid_world
 
 
 def test_wang2000_axis_relations_reproduce_the_equations():

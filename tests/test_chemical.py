@@ -1,0 +1,152 @@
+"""Chemical-release model tests: published sigma values and worked examples, zones, roads downwind."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pytest
+
+from drillsim.hazards import chemical as ch
+from drillsim.hazards.registry import build_hazard
+
+from hazard_world import grid_world
+
+
+@pytest.mark.parametrize("cls,sy,sz", [
+    # CCPS (1999) Guidelines for Consequence Analysis, Briggs rural plume sigmas at x = 1.2 m,
+    # test vectors of aefarrell/GasDispersion.jl test/utils/ccps_tests.jl
+    ("A", 0.2639841614254575, 0.24), ("B", 0.19198848103669636, 0.144),
+    ("C", 0.13199208071272875, 0.09598848207318536), ("D", 0.09599424051834818, 0.07193528734898633),
+    ("E", 0.07199568038876113, 0.03598704466392099), ("F", 0.04799712025917409, 0.019193090487424527)])
+def test_briggs_rural(cls, sy, sz):
+    y, z = ch.briggs_sigmas(1.2, cls, "rural")
+    assert y == pytest.approx(sy, rel=1e-12) and z == pytest.approx(sz, rel=1e-12)
+
+
+@pytest.mark.parametrize("cls,sy,sz", [
+    ("A", 0.38390787316433456, 0.2881727481910807), ("C", 0.26393666280048, 0.24),
+    ("D", 0.19195393658216728, 0.16796976816235135), ("F", 0.13196833140024, 0.09591371646531512)])
+def test_briggs_urban(cls, sy, sz):
+    y, z = ch.briggs_sigmas(1.2, cls, "urban")
+    assert y == pytest.approx(sy, rel=1e-12) and z == pytest.approx(sz, rel=1e-12)
+
+
+def test_briggs_at_1km_open_country():
+    # Briggs (1973) formulas evaluated at x = 1000 m (hand calculation):
+    # D: sy = 80 / sqrt(1.1) = 76.28 m, sz = 60 / sqrt(2.5) = 37.95 m; F: sy = 38.14 m, sz = 16 / 1.3 = 12.31 m
+    y, z = ch.briggs_sigmas(1000.0, "D")
+    assert (round(float(y), 2), round(float(z), 2)) == (76.28, 37.95)
+    y, z = ch.briggs_sigmas(1000.0, "F")
+    assert (round(float(y), 2), round(float(z), 2)) == (38.14, 12.31)
+
+
+def test_ccps_puff_example():
+    # CCPS (1999) Guidelines for Consequence Analysis, p. 101 (as reproduced in
+    # GasDispersion.jl test/models/gaussian_puff_tests.jl): 1 kg puff at ground, class F,
+    # 2 m/s, centre at x = 500 m: sigma_y = 5.0479 m (the book prints 6.1, an error noted
+    # there), sigma_z = 2.2148 m, C = 1 / (sqrt(2 pi) pi sy^2 sz) kg/m3.
+    sy, sz = ch.puff_sigmas(500.0, "F")
+    assert float(sy) == pytest.approx(5.047929716825321, rel=1e-9)
+    assert float(sz) == pytest.approx(2.214836678536473, rel=1e-9)
+    c = ch.puff_concentration(0.0, 0.0, 0.0, 1.0, 500.0, 0.0, "F")
+    expected = 1 / (math.sqrt(2 * math.pi) * math.pi * sy ** 2 * sz) * 1e6
+    assert float(c) == pytest.approx(expected, rel=1e-12)
+
+
+def test_plume_centreline_ground_source():
+    # Ground-level source, receptor at ground on the axis: C = Q / (pi u sy sz)
+    # (Turner 1970, eq. 3.3 with H = 0). Q = 0.1 kg/s, F, 2 m/s, x = 500 m, Briggs rural.
+    sy, sz = ch.briggs_sigmas(500.0, "F")
+    c = ch.plume_concentration(np.array([500.0]), np.array([0.0]), 0.0, 0.1, 2.0, 0.0, "F")
+    assert float(c[0]) == pytest.approx(0.1e6 / (math.pi * 2.0 * sy * sz), rel=1e-12)
+    assert float(c[0]) == pytest.approx(117.2, abs=0.1)  # mg/m3
+    assert ch.plume_concentration(np.array([-10.0]), np.array([0.0]), 0.0, 0.1, 2.0, 0.0, "F")[0] == 0.0
+
+
+def test_ppm_conversion_chlorine_and_aegl():
+    s = ch.substances()
+    # chlorine MW 70.90: 1 ppm = 70.90 / 24.45 = 2.900 mg/m3
+    assert float(ch.ppm_to_mg_m3(1.0, s["chlorine"]["mw"])) == pytest.approx(2.8998, abs=1e-4)
+    assert float(ch.mg_m3_to_ppm(2.8998, s["chlorine"]["mw"])) == pytest.approx(1.0, abs=1e-4)
+    # EPA AEGL 60-min chlorine: 0.50 / 2.0 / 20 ppm; ammonia 30 / 160 / 1100 ppm
+    assert s["chlorine"]["aegl_ppm"] == {1: 0.50, 2: 2.0, 3: 20}
+    assert s["ammonia"]["aegl_ppm"] == {1: 30, 2: 160, 3: 1100}
+    for sid in ("chlorine", "ammonia", "hydrogen_sulfide", "benzene", "propane"):
+        a = s[sid]["aegl_ppm"]
+        assert a[1] < a[2] < a[3] and s[sid]["idlh_ppm"] > 0 and s[sid]["name"]["zh"]
+
+
+def test_pasquill_table():
+    # Turner (1970) table 1: strong sun, 2-3 m/s -> A-B (we take B); night, <= 3/8 cloud, 2-3 m/s -> F
+    assert ch.pasquill_class(2.5, True, "strong") == "B"
+    assert ch.pasquill_class(2.5, False, cloudy=False) == "F"
+    assert ch.pasquill_class(4.0, False, cloudy=True) == "D"
+    assert ch.pasquill_class(7.0, True, "slight") == "D"
+
+
+def test_plume_field_200x200_is_fast():
+    h = ch.ChemicalRelease({"type": "chemical", "id": "c", "at": [0, 0], "start_min": 0, "substance": "chlorine",
+                            "rate_kg_s": 2, "duration_min": 60, "wind": {"speed_m_s": 3, "from_deg": 270},
+                            "stability": "D"})
+    x = np.linspace(-5000, 5000, 200)
+    X, Y = np.meshgrid(x, x)
+    h.concentration(X, Y, 30.0)
+    best = min(_timed(lambda: h.concentration(X, Y, 30.0)) for _ in range(5))
+    assert best < 0.050
+
+
+def _timed(f) -> float:
+    t = time.perf_counter()
+    f()
+    return time.perf_counter() - t
+
+
+COMMUNITIES = [
+    {"id": "east_village", "name": {"zh": "东村", "en": "East village"}, "at": [1000, 0], "population": 1200},
+    {"id": "west_village", "name": {"zh": "西村", "en": "West village"}, "at": [-1000, 0], "population": 900},
+]
+
+
+def test_release_contaminates_downwind_roads_not_upwind():
+    env, world, events, ctx = grid_world(COMMUNITIES, bridges=False)
+    h = build_hazard({"type": "chemical", "id": "leak1", "at": [0, 0], "start_min": 0, "substance": "chlorine",
+                      "mode": "continuous", "rate_kg_s": 5.0, "duration_min": 60, "release_height_m": 1.0,
+                      "wind": {"speed_m_s": 3.0, "from_deg": 270}, "stability": "D", "terrain": "rural"}, ctx)
+    h.schedule()
+    env.run(until=30)
+    net = world.net
+    cont = np.nonzero(net.contaminated)[0]
+    assert cont.size > 0
+    assert (net.mid_x[cont] > -1.0).all()          # wind from the west: contamination east only
+    west = net.roads_within(-1500, 0, 600)
+    assert not net.contaminated[west].any()
+    f_east = h.fields(1000, 0, 30)
+    assert f_east["zone"] == "AEGL-3" and f_east["ppm"] > 20
+    assert h.fields(-1000, 0, 30)["zone"] is None
+    ev = [e for e in events.of_type("incident.new") if e.data["needs"].get("evacuate") == "east_village"]
+    assert ev and not [e for e in events.of_type("incident.new") if e.data["needs"].get("evacuate") == "west_village"]
+    env.run(until=200)
+    assert events.of_type("chemical.exposure")
+    assert h.summary(env.now)["person_minutes_above_aegl2"] >= 1200 * 55
+    assert not net.contaminated.any()               # cleared after the release
+    assert h.overlay(env.now)["field"] == "aegl_zone"
+
+
+def test_low_wind_warning_and_caveat():
+    env, world, events, ctx = grid_world(COMMUNITIES, bridges=False)
+    h = build_hazard({"type": "chemical", "id": "leak2", "at": [0, 0], "start_min": 0, "substance": "ammonia",
+                      "mode": "instantaneous", "mass_kg": 2000,
+                      "wind": [{"at_min": 0, "speed_m_s": 1.0, "from_deg": 0}, {"at_min": 10, "speed_m_s": 3.0,
+                                                                              "from_deg": 90}],
+                      "day": False, "cloud": 2}, ctx)
+    assert h.stability == "F"
+    h.schedule()
+    env.run(until=20)
+    warn = events.of_type("hazard.warning")
+    assert len(warn) == 1 and warn[0].data["message"]["zh"]
+    assert "caveat" in h.fields(0, 0, 20)
+    # puff centre: 10 min south at 1 m/s (600 m), then 10 min west at 3 m/s (1800 m)
+    x, y, d = h._puff_centre(20)
+    assert (round(x), round(y), round(d)) == (-1800, -600, 2400)
