@@ -55,7 +55,7 @@ class EventStream:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
-    def emit(self, t: float, type: str, **data: Any) -> Event:
+    def emit(self, t: float, type: str, /, **data: Any) -> Event:
         ev = Event(float(t), type, _jsonable(data), len(self.events))
         self.events.append(ev)
         self._hash.update(ev.to_json().encode())

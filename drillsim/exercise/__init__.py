@@ -1,0 +1,1 @@
+"""Exercise layer: a drill session (clock, roles, inputs) over the simulation."""

@@ -40,7 +40,7 @@ class HazardContext:
     def rng(self, name: str) -> np.random.Generator:
         return self.world.rng.get(name)
 
-    def emit(self, type: str, **data: Any) -> None:
+    def emit(self, type: str, /, **data: Any) -> None:
         self.events.emit(self.env.now, type, **data)
 
     def incident(self, id: str, name: dict[str, str], at: tuple[float, float], needs: dict[str, Any],
