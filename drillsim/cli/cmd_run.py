@@ -12,6 +12,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from drillsim.cli.common import apply_lang, print_json
 from drillsim.cli.summary import print_summary
 from drillsim.core.i18n import tr
+from drillsim.exercise.order_file import load_orders
+from drillsim.exercise.session import Session
 from drillsim.response.simulation import Simulation
 from drillsim.scenario import load_scenario
 
@@ -28,13 +30,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--events", type=Path, default=None, metavar="OUT.jsonl",
                    help="write every event as one JSON line")
     p.add_argument("--json", action="store_true", help="last line of output is a JSON result")
+    p.add_argument("--orders", type=Path, default=None, metavar="ORDERS.yaml",
+                   help="timed orders to apply (see docs/exercise.md)")
     p.add_argument("--no-auto", action="store_true", help="turn the auto-dispatcher off: only orders act")
 
 
 def run(args: argparse.Namespace) -> int:
     apply_lang(args)
     scenario = load_scenario(args.file)
-    sim = Simulation(scenario, seed=args.seed, auto_dispatch=not args.no_auto)
+    inputs = load_orders(args.orders) if args.orders else []
+    session = Session(scenario, seed=args.seed, auto_dispatch=not args.no_auto, inputs=inputs)
+    sim = session.sim
     if args.until is not None:
         sim.duration = min(sim.duration, max(0.0, args.until))
     out = None
@@ -44,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
             out.write(ev.to_json() + "\n")
         sim.events.subscribe(lambda ev: out.write(ev.to_json() + "\n"))
     try:
-        _drive(sim, show_progress=sys.stderr.isatty() and not args.json)
+        _drive(session, show_progress=sys.stderr.isatty() and not args.json)
     finally:
         if out:
             out.close()
@@ -56,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _drive(sim: Simulation, show_progress: bool) -> None:
+def _drive(sim: Session, show_progress: bool) -> None:
     if not show_progress:
         sim.run()
         return

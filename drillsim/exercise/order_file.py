@@ -1,0 +1,90 @@
+"""Timed orders files (``scenarios/<scenario>.orders.yaml``) for headless drills.
+
+Format::
+
+    orders:
+      - {t: 10, by: county_hq, op: set_response_level, level: III}
+      - {t: 12, by: county_hq, op: issue_warning, color: orange, communities: all}
+      - {t: 30, by: county_hq, op: dispatch, unit: fire1-1, task: i1/rescue}
+
+Each becomes an :class:`Input` applied at sim minute ``t`` (the same path a live
+order takes), so a file of orders and a live drill with the same orders give the
+same event stream.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from drillsim.core.errors import InputError, Problem
+from drillsim.exercise.inputs import Input
+from drillsim.scenario import yamlpos
+from drillsim.scenario.loader import read_text
+
+SESSION_OPS = ("set_response_level", "issue_warning", "request_support", "approve_request")
+ENGINE_OPS = ("dispatch", "move_supplies", "open_shelter", "close_shelter", "evacuate",
+              "close_road", "open_road", "recall", "activate_contract", "start_production")
+ALL_OPS = ENGINE_OPS + SESSION_OPS
+INJECT_ACTIONS = ("fire", "edit", "adhoc", "answer", "cancel")
+
+
+def load_orders(path: str | Path) -> list[Input]:
+    path = Path(path)
+    file = str(path)
+    src = read_text(path)
+    try:
+        data, pos = yamlpos.parse(src)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise InputError(Problem(file, line, col, f"YAML syntax error: {getattr(e, 'problem', e)}")) from None
+    if isinstance(data, dict):
+        items, base = data.get("orders"), ("orders",)
+        if items is None:
+            raise InputError(Problem(file, 1, 1, "expected a top-level 'orders:' list"))
+    else:
+        items, base = data, ()
+    if not isinstance(items, list):
+        raise InputError(Problem(file, *yamlpos.position(pos, base), "'orders' must be a list of orders"))
+    problems: list[Problem] = []
+    out: list[Input] = []
+    for k, d in enumerate(items):
+        path_k = base + (k,)
+        where = yamlpos.position(pos, path_k)
+        if not isinstance(d, dict):
+            problems.append(Problem(file, *where, "each order is a mapping like {t: 10, by: county_hq, op: dispatch, ...}"))
+            continue
+        t = d.get("t", d.get("time_min"))
+        if not isinstance(t, (int, float)) or isinstance(t, bool) or t < 0:
+            problems.append(Problem(file, *yamlpos.position(pos, path_k + ("t",)),
+                                    "'t' (sim minute) must be a number >= 0"))
+            continue
+        if "inject" in d:
+            action = d.get("inject")
+            if action not in INJECT_ACTIONS:
+                problems.append(Problem(file, *yamlpos.position(pos, path_k + ("inject",)),
+                                        f"inject action must be one of {', '.join(INJECT_ACTIONS)}"))
+                continue
+            data_in: dict[str, Any] = {k2: v for k2, v in d.items() if k2 not in ("t", "time_min", "inject")}
+            data_in["action"] = action
+            out.append(Input(float(t), "inject", data_in))
+            continue
+        if "note" in d:
+            out.append(Input(float(t), "note", {"text": str(d["note"]), "by": str(d.get("by", "evaluator"))}))
+            continue
+        op = d.get("op")
+        if op not in ALL_OPS:
+            hint = difflib.get_close_matches(str(op), ALL_OPS, n=1)
+            msg = f"unknown order op {op!r}" + (f"; did you mean {hint[0]!r}?" if hint else
+                                                 f"; known: {', '.join(ALL_OPS)}")
+            problems.append(Problem(file, *yamlpos.position(pos, path_k + ("op",)), msg))
+            continue
+        args = {k2: v for k2, v in d.items() if k2 not in ("t", "time_min", "op", "by")}
+        out.append(Input(float(t), "order", {"op": op, "by": str(d.get("by", "director")), "args": args}))
+    if problems:
+        raise InputError(problems)
+    return sorted(out, key=lambda i: i.t)
