@@ -3,7 +3,7 @@
 A numeric field is in the unit its name says: ``_min`` minutes, ``_h`` hours,
 ``_s`` seconds, ``_m`` metres, ``_km`` kilometres, ``_kg`` kilograms, ``_t`` tonnes,
 ``_m3`` cubic metres, ``_m2`` square metres, ``_ha`` hectares, ``_kmh`` km/h,
-``_m_s`` m/s, ``rate_per_h`` / ``_per_h`` per hour. A plain number is taken in that
+``_m_s`` m/s, ``_kg_s`` kg/s, ``rate_per_h`` / ``_per_h`` per hour. A plain number is taken in that
 unit; a string with a unit is converted to it, e.g. ``duration_min: "72 h"`` -> 4320,
 ``weight_kg: "0.03 t"`` -> 30, ``capacity_m3: "2e6 m3"``, ``rate_per_h: "12000 /d"``.
 Several terms of one dimension add up: ``"1 h 30 min"`` -> 90.
@@ -51,6 +51,11 @@ _add("area", 1e4, "ha", "hectare", "hectares", "公顷")
 _add("area", 1e6, "km2", "km²", "km^2", "平方公里")
 _add("area", 10000.0 / 15.0, "亩", "mu")
 _add("speed", 1.0, "m/s", "mps")
+_add("mass rate", 1.0, "kg/s")
+_add("mass rate", 1 / 60.0, "kg/min")
+_add("mass rate", 1 / 3600.0, "kg/h")
+_add("mass rate", 1000 / 3600.0, "t/h")
+_add("mass rate", 1000 / 86400.0, "t/d")
 _add("speed", 1000.0 / 3600.0, "km/h", "kmh", "kph")
 
 # rate per time: "500 /h", "12000/d", "8 per min", "500 tents/h", "每小时 500"
@@ -73,6 +78,7 @@ class FieldUnit:
 
 _SUFFIXES: list[tuple[str, FieldUnit]] = [
     ("_per_h", FieldUnit("rate", 1 / 3600.0, "per hour", "'12000 /d'")),
+    ("_kg_s", FieldUnit("mass rate", 1.0, "kilograms per second", "'36 t/h'")),
     ("_m_s", FieldUnit("speed", 1.0, "metres per second", "'36 km/h'")),
     ("_kmh", FieldUnit("speed", 1000.0 / 3600.0, "km/h", "'10 m/s'")),
     ("_min", FieldUnit("time", 60.0, "minutes", "'72 h'")),
@@ -88,7 +94,8 @@ _SUFFIXES: list[tuple[str, FieldUnit]] = [
 ]
 
 _DIM_WORD = {"time": "a time", "length": "a length", "mass": "a mass", "volume": "a volume",
-             "area": "an area", "speed": "a speed", "rate": "a rate"}
+             "area": "an area", "speed": "a speed", "rate": "a rate",
+             "mass rate": "a mass flow rate"}
 
 
 def field_unit(key: object) -> FieldUnit | None:

@@ -208,7 +208,7 @@ def _locate_bad_scalar(src: str) -> tuple[int, int, str]:
 
 def _duplicate_keys(src: str, file: str) -> list[Problem]:
     try:
-        root = yaml.compose(src, Loader=yaml.SafeLoader)
+        root = yaml.compose(src, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except Exception:
         return []
     out = []
@@ -715,8 +715,18 @@ def check_text(src: str, file: str, base_dir: Path) -> tuple[Any, dict, list[Pro
         data = _normalise(data, (), (), positions, new_pos)
     except RecursionError:
         return None, positions, [Problem(file, 1, 1, "YAML nested too deeply")]
+    return check_data(data, file, base_dir, new_pos, _duplicate_keys(src, file))
+
+
+def check_data(data: dict[str, Any], file: str, base_dir: Path, positions: dict | None = None,
+               problems: list[Problem] | None = None) -> tuple[Any, dict, list[Problem]]:
+    """Run the unit, schema and meaning passes on parsed data (normalised, string keys).
+
+    Converts quantities in ``data`` in place; returns (data, positions, problems sorted by line).
+    """
+    new_pos = positions if positions is not None else {}
     rep = _Report(file, new_pos)
-    rep.problems.extend(_duplicate_keys(src, file))
+    rep.problems.extend(problems or [])
     try:
         _convert_units(data, rep)
         _schema_errors(_validator(), data, (), rep)
