@@ -354,3 +354,14 @@ SHIPPED = shipped_scenarios()
 def test_shipped_scenarios_validate(path, capsys):
     code = main(["validate", str(path)])
     assert code == 0, capsys.readouterr().err
+
+
+def test_docs_example_validates(tmp_path):
+    """The example in docs/scenario-format.md stays valid (built-in map, quoted commas)."""
+    text = (ROOT / "docs" / "scenario-format.md").read_text(encoding="utf-8")
+    example = re.search(r"## Example\n\n```yaml\n(.*?)```", text, re.S).group(1)
+    _, _, problems = validate.check_text(example, "example.yaml", tmp_path)
+    assert [str(p) for p in problems] == []
+    broken = example.replace('"Lanxi, Yunzhou, Beiling"', "Lanxi, Yunzhou")
+    _, _, problems = validate.check_text(broken, "example.yaml", tmp_path)
+    assert any("quote it: a comma inside {...}" in str(p) for p in problems)

@@ -316,6 +316,9 @@ def _say(e: ValidationError, prefix: Path_, rep: _Report, done_required: set[Pat
                 msg = f"{w}: YAML merge keys ('<<') are not supported; write the keys out"
             else:
                 hint = did_you_mean(k, unused) or f"; known keys: {', '.join(props)}"
+                if inst[k] is None and not did_you_mean(k, unused):
+                    hint += ("; if this is part of a text, quote it: a comma inside {...} "
+                             "starts a new key (en: \"Lanxi, Yunzhou\")")
                 msg = f"{w + ': ' if path else ''}unknown key {k!r}{hint}"
             rep.add(path + (k,), msg, key=True)
             rep.bad.add(path + (k,))
