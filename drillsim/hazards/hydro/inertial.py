@@ -25,13 +25,17 @@ class InertialModel:
                  max_dt: float = 60.0, h_min: float = 0.001) -> None:
         self.z = np.asarray(z, dtype=np.float64)
         ny, nx = self.z.shape
+        # momentum arithmetic in float32 (memory-bound, ~2x faster); depth stays float64 and
+        # each face flux is added to one cell and removed from the other, so volume is
+        # conserved to float64 round-off whatever the flux precision
+        self.z32 = self.z.astype(np.float32)
         self.dx = float(dx)
-        self.n2 = np.broadcast_to(np.asarray(n, dtype=np.float64) ** 2, (ny, nx)).copy()
+        self.n2 = np.broadcast_to(np.asarray(n, dtype=np.float32) ** 2, (ny, nx)).astype(np.float32)
         self.wall = np.zeros((ny, nx), bool) if wall is None else np.asarray(wall, bool)
         self.g, self.alpha, self.max_dt, self.h_min = g, alpha, max_dt, h_min
         self.h = np.zeros((ny, nx))
-        self.qx = np.zeros((ny, nx + 1))  # face k between cols k-1 and k; edges stay 0
-        self.qy = np.zeros((ny + 1, nx))
+        self.qx = np.zeros((ny, nx + 1), np.float32)  # face k between cols k-1 and k; edges 0
+        self.qy = np.zeros((ny + 1, nx), np.float32)
         self.open_x = np.zeros((ny, nx + 1), bool)
         self.open_x[:, 1:-1] = ~self.wall[:, :-1] & ~self.wall[:, 1:]
         self.open_y = np.zeros((ny + 1, nx), bool)
@@ -103,10 +107,11 @@ class InertialModel:
             return
         g, dx = self.g, self.dx
         i0, i1, j0, j1 = self.box
-        z = self.z[i0:i1, j0:j1]
+        z = self.z32[i0:i1, j0:j1]
         h = self.h[i0:i1, j0:j1]
         n2 = self.n2[i0:i1, j0:j1]
-        eta = z + h
+        h32 = h.astype(np.float32)
+        eta = z + h32
         # x faces strictly inside the box: columns j0+1 .. j1-1
         qx = self.qx[i0:i1, j0 + 1:j1]
         qy = self.qy[i0 + 1:i1, j0:j1]
@@ -117,16 +122,17 @@ class InertialModel:
         # flux limiter: outgoing volume of each cell <= its volume
         px, nxf = np.maximum(qx_new, 0.0), np.minimum(qx_new, 0.0)
         py, nyf = np.maximum(qy_new, 0.0), np.minimum(qy_new, 0.0)
-        out = np.zeros_like(h)
+        out = np.zeros_like(h32)
         out[:, :-1] += px
         out[:, 1:] -= nxf
         out[:-1, :] += py
         out[1:, :] -= nyf
-        out *= dt / dx
-        over = out > h
+        out *= np.float32(dt / dx)
+        over = out > h32
         if over.any():
-            f = np.ones_like(h)
-            np.divide(h, out, out=f, where=over)
+            f = np.ones_like(h32)
+            np.divide(h32, out, out=f, where=over)
+            f[over] *= np.float32(1.0 - 1e-6)  # float32 rounding must not overdraw a cell
             px *= f[:, :-1]
             nxf *= f[:, 1:]
             py *= f[:-1, :]
@@ -135,7 +141,7 @@ class InertialModel:
             qy_new = py + nyf
         qx[...] = qx_new
         qy[...] = qy_new
-        c = dt / dx
+        c = np.float32(dt / dx)
         h[:, :-1] -= c * qx_new
         h[:, 1:] += c * qx_new
         h[:-1, :] -= c * qy_new
@@ -153,17 +159,17 @@ class InertialModel:
         hf -= np.maximum(z_a, z_b)
         act = hf > self.h_min
         act &= open_
-        np.maximum(hf, self.h_min, out=hf)
+        np.maximum(hf, np.float32(self.h_min), out=hf)
         den = hf * hf
         den *= np.cbrt(hf)  # h_flow^(7/3)
         fr = n2_a + n2_b
-        fr *= 0.5 * g * dt
+        fr *= np.float32(0.5 * g * dt)
         fr *= np.abs(q)
         fr /= den
         fr += 1.0
         grad = eta_b - eta_a
         grad *= hf
-        grad *= g * dt / self.dx
+        grad *= np.float32(g * dt / self.dx)
         qn = q - grad
         qn /= fr
         qn *= act

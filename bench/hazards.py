@@ -1,0 +1,90 @@
+"""Hazard model benchmarks: ``python bench/hazards.py``.
+
+Each benchmark is one function ``bench_NAME() -> (key, seconds, note)`` listed in
+BENCHES; the last printed line is a JSON object {key: seconds, ...}. To add one
+(e.g. plume_200_ms, intensity_200_ms), write a function and append it to BENCHES.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from drillsim.core.grid import Grid  # noqa: E402
+
+
+def _terrain(n: int, cell: float, seed: int = 1) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:n, 0:n] * cell
+    z = 200 + 150 * np.sin(x / 4000.0) * np.cos(y / 5000.0)
+    return z + rng.normal(0, 2, (n, n))
+
+
+def bench_fire():
+    """Rothermel + MTT, 500 x 500 cells of 30 m, mixed Albini fuels, hilly terrain, 12 h."""
+    from drillsim.hazards.wildfire import FireGrid
+
+    n, cell = 500, 30.0
+    rng = np.random.default_rng(2)
+    fuel = rng.choice([1, 2, 5, 8, 9, 10], size=(n, n))
+    fuel[:, 300:303] = 0  # a road / firebreak
+    spec = {"model": "rothermel", "wind": {"speed_m_s": 5.0, "from_deg": 225},
+            "fuel_moisture": {"d1h": 0.06, "d10h": 0.07, "d100h": 0.08, "live_herb": 0.9, "live_woody": 1.0},
+            "duration_min": 720}
+    t = time.perf_counter()
+    fg = FireGrid(Grid(0, 0, cell, np.zeros((n, n))), _terrain(n, cell), fuel, spec)
+    fg.run(np.array([250 * n + 150]), np.array([0.0]))
+    dt = time.perf_counter() - t
+    st = fg.stats(720)
+    return "fire_500x500_12h_s", dt, f"burned {st['burned_area_ha']:.0f} ha, head {st['head_spread_rate_m_min']:.1f} m/min"
+
+
+def bench_flood():
+    """Dike breach, local inertial model, 500 x 500 cells of 50 m, 12 h simulated."""
+    from drillsim.hazards.flood import FloodRun
+    from drillsim.scenario.maps import MapData
+    import networkx as nx
+
+    n, cell = 500, 50.0
+    y, x = np.mgrid[0:n, 0:n] * cell + cell / 2
+    z = 20.0 + 0.0004 * (n * cell - y) + 0.0002 * np.abs(x - n * cell / 2)
+    g = nx.Graph()
+    g.add_node(0, x=0.0, y=0.0)
+    md = MapData(name={"zh": "b", "en": "b"}, graph=g, elevation=Grid(0, 0, cell, z),
+                 rivers=[[[0, n * cell - 100], [n * cell, n * cell - 100]]],
+                 dikes=[{"line": [[0, n * cell - 200], [n * cell, n * cell - 200]]}])
+    spec = {"at": [n * cell / 2, n * cell - 200], "source": "river",
+            "hydrograph": [{"at_min": 0, "stage_m": 24.0}, {"at_min": 360, "stage_m": 25.0},
+                           {"at_min": 720, "stage_m": 23.5}],
+            "breach": {"final_width_m": 150, "bottom_elevation_m": 20.0, "formation_min": 60,
+                       "crest_elevation_m": 26.0}, "grid_cell_m": cell, "duration_min": 720}
+    t = time.perf_counter()
+    fr = FloodRun(spec, md, tuple(spec["at"]))
+    fr.advance(720)
+    dt = time.perf_counter() - t
+    st = fr.stats(720)
+    mb = abs(fr.model.volume - fr.out_volume) / fr.out_volume
+    return "flood_500x500_12h_s", dt, (f"{st['flooded_area_km2']:.1f} km2, max depth {st['max_depth_m']:.2f} m, "
+                                       f"volume {st['volume_m3'] / 1e6:.1f} Mm3, mass error {mb:.1e}")
+
+
+BENCHES = [bench_fire, bench_flood]
+
+
+def main() -> None:
+    out = {}
+    for fn in BENCHES:
+        key, secs, note = fn()
+        out[key] = round(secs, 3)
+        print(f"{key:28s} {secs:8.3f} s   {note}")
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
