@@ -99,6 +99,8 @@ class Unit:
     def assign(self, task: Task) -> None:
         """Give the unit its next task (it must be free); wakes or diverts it."""
         self._next = task
+        if self.sim.env.active_process is self.proc:
+            return  # the unit is choosing its own next task: its loop picks it up
         if self.status == IDLE:
             if not self._wake.triggered:
                 self._wake.succeed()
@@ -145,6 +147,8 @@ class Unit:
                         continue
                 if self._next is None and not self._recalled:
                     self._set_status(IDLE)
+                    self.sim.dispatcher.unit_free(self)
+                if self._next is None and not self._recalled:
                     self._wake = env.event()
                     yield self._wake
             if self._recalled:
@@ -173,7 +177,9 @@ class Unit:
                 self.sim.jobs.release(self, task)
                 self.busy_minutes += env.now - started
                 self.task = None
-            self.sim.dispatcher.unit_free(self)
+            if not self._recalled and self._next is None:
+                self._set_status(RETURNING if self.node != self.base_node else IDLE)
+                self.sim.dispatcher.unit_free(self)
 
     def travel(self, dest: int, interruptible: bool = False) -> Generator:
         """Drive to node ``dest``; re-route on closures. Raises Recall on recall/assign."""
