@@ -162,6 +162,8 @@ def _parse(src: str, file: str) -> tuple[Any, dict[Path_, tuple[int, int]], list
         msg = e.problem or e.context or str(e)
         if e.context and e.problem and e.context not in msg:
             msg = f"{msg} ({e.context})"
+        if "merge" in msg:
+            msg = "YAML merge keys ('<<') are not supported; write the keys out"
         return None, {}, [Problem(file, line, col, f"YAML syntax error: {msg}")]
     except yaml.YAMLError as e:
         return None, {}, [Problem(file, 1, 1, f"YAML syntax error: {e}")]
@@ -558,7 +560,8 @@ class _Meaning:
             return self.places[pid]
         if not self.map_ok:
             return None  # the map failed to load (reported); can't tell
-        self.add(path, f"{where(path)}: unknown {what} {pid!r}{did_you_mean(pid, self.places)}")
+        cands = [k for k, v in self.places.items() if v == what] if what != "place" else self.places
+        self.add(path, f"{where(path)}: unknown {what} {pid!r}{did_you_mean(pid, cands)}")
         return None
 
     # -- sections
