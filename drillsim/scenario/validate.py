@@ -716,6 +716,9 @@ def check_text(src: str, file: str, base_dir: Path) -> tuple[Any, dict, list[Pro
         return None, positions, [Problem(
             file, 1, 1, f"expected a mapping of sections (version, meta, map, places, units, ...), "
                         f"found {_found(data)}")]
+    if "orders" in data and "meta" not in data and "units" not in data:
+        return None, positions, [Problem(file, 1, 1, "this is an orders file (orders: ...), not a scenario; "
+                                                     "use it with 'drillsim run SCENARIO --orders FILE'")]
     new_pos: dict[Path_, tuple[int, int]] = {}
     try:
         data = _normalise(data, (), (), positions, new_pos)
