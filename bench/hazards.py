@@ -47,9 +47,10 @@ def bench_fire():
 
 def bench_flood():
     """Dike breach, local inertial model, 500 x 500 cells of 50 m, 12 h simulated."""
+    import networkx as nx
+
     from drillsim.hazards.flood import FloodRun
     from drillsim.scenario.maps import MapData
-    import networkx as nx
 
     n, cell = 500, 50.0
     y, x = np.mgrid[0:n, 0:n] * cell + cell / 2

@@ -110,8 +110,9 @@ def test_mtt_wind_elongates_downwind_and_firebreak_stops():
 
 
 def test_suppression_stops_forward_spread():
-    from drillsim.scenario.maps import MapData
     import networkx as nx
+
+    from drillsim.scenario.maps import MapData
 
     n, cell = 101, 10.0
     g = nx.Graph()

@@ -78,7 +78,13 @@ class FloodRun:
         if not near.any():
             ij = grid.index(*at) or (grid.shape[0] // 2, grid.shape[1] // 2)
             near[ij] = True
-        self.crest = float(b.get("crest_elevation_m", max(self.bottom, float(z[near].max()))))
+        crest = b.get("crest_elevation_m")
+        if crest is None:  # the crest of the dike the breach is on, else the ground there
+            crests = [float(d["crest_elevation_m"]) for d in (map_data.dikes or [])
+                      if isinstance(d, dict) and "crest_elevation_m" in d
+                      and raster.rasterize_polylines(grid, [d.get("line") or d.get("points") or d.get("polyline")])[near].any()]
+            crest = crests[0] if crests else max(self.bottom, float(z[near].max()))
+        self.crest = float(crest)
         wall &= ~near  # the breach opens the dike
         z = z.copy()
         z[near] = np.minimum(z[near], max(self.bottom, float(z[near].min())))

@@ -101,7 +101,7 @@ def fuel_state(model: int | FuelModel, moisture: dict[str, float]) -> FuelState:
 
     moisture keys: d1h, d10h, d100h, live_herb, live_woody.
     """
-    fm = fuel_models()[model] if isinstance(model, int) else model
+    fm = model if isinstance(model, FuelModel) else fuel_models()[int(model)]
     m = np.array([moisture["d1h"], moisture["d10h"], moisture["d100h"],
                   moisture["live_herb"], moisture["live_woody"]], dtype=float)
     w = np.array(fm.loads)

@@ -105,7 +105,7 @@ class InertialModel:
         if self.box is None:
             self.t += dt
             return
-        g, dx = self.g, self.dx
+        dx = self.dx
         i0, i1, j0, j1 = self.box
         z = self.z32[i0:i1, j0:j1]
         h = self.h[i0:i1, j0:j1]
