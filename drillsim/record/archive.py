@@ -1,0 +1,407 @@
+"""The drill archive (``.drill``): one SQLite file holding everything a drill was.
+
+Layout (schema version 1; see docs/archive.md)::
+
+    meta(key TEXT PRIMARY KEY, value TEXT)          JSON values: scenario text + sha256, seed, ...
+    inputs(id INTEGER PRIMARY KEY, t, kind, data)   every order / inject / director action / note
+    events(seq INTEGER PRIMARY KEY, t, type, data, hash)
+                                                    the event stream; hash_i = sha256(hash_{i-1} +
+                                                    canonical event JSON), hash_{-1} = scenario sha256
+    snapshots(t REAL PRIMARY KEY, seq, codec, state)
+                                                    ReplayState every 60 sim min (zlib JSON)
+    notes(id INTEGER PRIMARY KEY, t, seq, by, text, data)
+    blobs(name TEXT PRIMARY KEY, codec, data)       node_xy: the map's node coordinates
+
+``PRAGMA user_version`` and ``meta.schema_version`` carry the version; opening an
+older file migrates it in place (:data:`MIGRATIONS`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from drillsim.core.errors import InputError, Problem
+from drillsim.core.events import Event
+from drillsim.exercise.inputs import Input
+from drillsim.record.replay_state import ReplayState, context_from_sim
+
+SCHEMA_VERSION = 1
+FORMAT = "drillsim-archive"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS inputs(id INTEGER PRIMARY KEY, t REAL NOT NULL, kind TEXT NOT NULL,
+                                  data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY, t REAL NOT NULL, type TEXT NOT NULL,
+                                  data TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS events_t ON events(t);
+CREATE TABLE IF NOT EXISTS snapshots(t REAL PRIMARY KEY, seq INTEGER NOT NULL, codec TEXT NOT NULL,
+                                     state BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS notes(id INTEGER PRIMARY KEY, t REAL NOT NULL, seq INTEGER, by TEXT,
+                                 text TEXT, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS blobs(name TEXT PRIMARY KEY, codec TEXT NOT NULL, data BLOB NOT NULL);
+"""
+
+
+def chain_next(prev: str, event_json: str) -> str:
+    """One link of the hash chain: sha256(previous hash hex + canonical event JSON)."""
+    return hashlib.sha256((prev + event_json).encode()).hexdigest()
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def pack_json(obj: Any) -> bytes:
+    return zlib.compress(json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode(), 1)
+
+
+def unpack_json(codec: str, data: bytes) -> Any:
+    raw = zlib.decompress(data) if codec == "zlib-json" else data
+    return json.loads(raw)
+
+
+def pack_xy(x: np.ndarray, y: np.ndarray) -> bytes:
+    return zlib.compress(np.concatenate([np.asarray(x, "<f8"), np.asarray(y, "<f8")]).tobytes(), 1)
+
+
+def unpack_xy(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    a = np.frombuffer(zlib.decompress(data), dtype="<f8")
+    n = a.size // 2
+    return a[:n], a[n:]
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    con = sqlite3.connect(str(path), timeout=10.0, check_same_thread=False)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=NORMAL")
+    return con
+
+
+@dataclass
+class ChainResult:
+    ok: bool
+    checked: int
+    first_bad: int | None = None
+    message: str = ""
+
+
+@dataclass
+class Divergence:
+    seq: int
+    expected: Event | None
+    got: Event | None
+
+    def describe(self) -> str:
+        def fmt(e: Event | None) -> str:
+            return "(none)" if e is None else f"{e.type} t={round(e.t, 6)} data={json.dumps(e.data, ensure_ascii=False, sort_keys=True)}"
+        lines = [f"first divergence at event seq {self.seq}:", f"  expected: {fmt(self.expected)}",
+                 f"  got:      {fmt(self.got)}"]
+        if self.expected and self.got and self.expected.type == self.got.type:
+            keys = sorted(set(self.expected.data) | set(self.got.data))
+            diff = [k for k in keys if self.expected.data.get(k) != self.got.data.get(k)]
+            if diff:
+                lines.append("  differing keys: " + ", ".join(diff))
+        return "\n".join(lines)
+
+
+def first_divergence(a: Iterator[Event] | list[Event], b: Iterator[Event] | list[Event],
+                     prefix_only: bool = False) -> Divergence | None:
+    """The first seq where two streams differ in time, type or data (None if identical).
+
+    ``prefix_only``: ``a`` may be a truncated recording; extra events in ``b`` are fine.
+    """
+    ia, ib = iter(a), iter(b)
+    seq = 0
+    while True:
+        ea, eb = next(ia, None), next(ib, None)
+        if ea is None and eb is None:
+            return None
+        if ea is None:
+            return None if prefix_only else Divergence(seq, None, eb)
+        if eb is None or ea.to_json() != eb.to_json():
+            return Divergence(ea.seq if ea else seq, ea, eb)
+        seq += 1
+
+
+def bad_archive(path: str | Path, msg: str) -> InputError:
+    return InputError(Problem(str(path), 1, 1, msg))
+
+
+class Archive:
+    """A recorded drill, read back: meta, inputs, events, notes, and fast seek (:meth:`state_at`)."""
+
+    def __init__(self, path: Path, con: sqlite3.Connection, map_data: Any = None) -> None:
+        self.path = path
+        self.con = con
+        self._map_data = map_data
+        self._xy: tuple[np.ndarray, np.ndarray] | None = None
+        self._context: dict[str, Any] | None = None
+        self.meta = self._read_meta()
+
+    # ------------------------------------------------------------------ open
+    @classmethod
+    def open(cls, path: str | Path, map_data: Any = None, migrate: bool = True) -> Archive:
+        """Open a .drill file; older schema versions are migrated in place.
+
+        Raises :class:`InputError` (``FILE:1:1: message``) if the file is missing,
+        not SQLite, not a DrillSim archive, or from a newer DrillSim.
+        """
+        path = Path(path)
+        if not path.exists():
+            raise bad_archive(path, "archive not found; check the path")
+        if path.is_dir():
+            raise bad_archive(path, "is a folder, expected a .drill archive")
+        with open(path, "rb") as f:
+            head = f.read(16)
+        if head != SQLITE_MAGIC:
+            raise bad_archive(path, "not a DrillSim archive (not an SQLite file)")
+        try:
+            con = connect(path)
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            fmt = None
+            if "meta" in tables:
+                row = con.execute("SELECT value FROM meta WHERE key='format'").fetchone()
+                fmt = json.loads(row[0]) if row else None
+        except sqlite3.DatabaseError as e:
+            raise bad_archive(path, f"not a readable DrillSim archive: {e}") from None
+        if fmt != FORMAT or not {"meta", "inputs", "events"} <= tables:
+            con.close()
+            raise bad_archive(path, "not a DrillSim archive (no meta/inputs/events tables)")
+        if version > SCHEMA_VERSION:
+            con.close()
+            raise bad_archive(path, f"archive schema version {version} is newer than this DrillSim reads "
+                                    f"({SCHEMA_VERSION}); update DrillSim")
+        if version < SCHEMA_VERSION:
+            if not migrate:
+                con.close()
+                raise bad_archive(path, f"archive schema version {version} needs migration")
+            try:
+                for v in range(version, SCHEMA_VERSION):
+                    MIGRATIONS[v](con, path, map_data)
+            except sqlite3.DatabaseError as e:
+                con.rollback()
+                con.close()
+                raise bad_archive(path, f"cannot migrate archive from version {version}: {e}") from None
+        return cls(path, con, map_data)
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def _read_meta(self) -> dict[str, Any]:
+        return {k: json.loads(v) for k, v in self.con.execute("SELECT key, value FROM meta")}
+
+    # ------------------------------------------------------------------ contents
+    @property
+    def schema_version(self) -> int:
+        return int(self.con.execute("PRAGMA user_version").fetchone()[0])
+
+    @property
+    def duration(self) -> float:
+        """Sim minutes the recording covers (its end time)."""
+        last = self.con.execute("SELECT MAX(t) FROM events").fetchone()[0] or 0.0
+        return float(max(self.meta.get("end_t") or 0.0, last))
+
+    @property
+    def event_count(self) -> int:
+        return int(self.con.execute("SELECT COUNT(*) FROM events").fetchone()[0])
+
+    def inputs(self) -> list[Input]:
+        return [Input(t, kind, json.loads(data)) for t, kind, data in
+                self.con.execute("SELECT t, kind, data FROM inputs ORDER BY id")]
+
+    def events(self, upto_t: float | None = None, after_seq: int = -1, types: str | None = None) -> Iterator[Event]:
+        """Events in order; ``upto_t`` inclusive; ``types`` a type prefix like 'unit.'."""
+        q, args = "SELECT seq, t, type, data FROM events WHERE seq > ?", [after_seq]
+        if upto_t is not None:
+            q += " AND t <= ?"
+            args.append(float(upto_t))
+        if types:
+            q += " AND type LIKE ?"
+            args.append(types.replace("%", "") + "%")
+        for seq, t, ty, data in self.con.execute(q + " ORDER BY seq", args):
+            yield Event(t, ty, json.loads(data), seq)
+
+    def notes(self) -> list[dict[str, Any]]:
+        return [{"t": t, "seq": seq, "by": by, "text": text, **json.loads(data)} for t, seq, by, text, data in
+                self.con.execute("SELECT t, seq, by, text, data FROM notes ORDER BY id")]
+
+    def injects(self) -> list[dict[str, Any]]:
+        """Inject events (sent / answered / missed / edited / cancelled) with their times."""
+        return [{"t": e.t, "seq": e.seq, "type": e.type, **e.data} for e in self.events(types="inject.")]
+
+    def scenario_text(self) -> str:
+        return str(self.meta.get("scenario_text") or "")
+
+    # ------------------------------------------------------------------ chain
+    def verify_chain(self) -> ChainResult:
+        """Recompute the hash chain; report the first event whose stored hash does not follow."""
+        prev = str(self.meta.get("scenario_sha256") or "")
+        if sha256_text(self.scenario_text()) != prev:
+            return ChainResult(False, 0, None, "scenario text does not match its sha256 (scenario edited)")
+        n = 0
+        expected_seq = 0
+        for seq, t, ty, data, h in self.con.execute("SELECT seq, t, type, data, hash FROM events ORDER BY seq"):
+            if seq != expected_seq:
+                return ChainResult(False, n, expected_seq, f"event seq {expected_seq} is missing")
+            try:
+                ev = Event(t, ty, json.loads(data), seq)
+            except ValueError:
+                return ChainResult(False, n, seq, f"event seq {seq}: data is not JSON")
+            prev = chain_next(prev, ev.to_json())
+            if prev != h:
+                return ChainResult(False, n, seq, f"event seq {seq} ({ty} at t={t:g}) does not match the hash chain")
+            n += 1
+            expected_seq += 1
+        return ChainResult(True, n)
+
+    # ------------------------------------------------------------------ seek
+    @property
+    def context(self) -> dict[str, Any]:
+        if self._context is None:
+            self._context = self.meta.get("context") or {}
+        return self._context
+
+    @property
+    def xy(self) -> tuple[np.ndarray, np.ndarray] | None:
+        if self._xy is None:
+            if self._map_data is not None:
+                from drillsim.world.network import RoadNetwork
+
+                net = RoadNetwork(self._map_data.graph)
+                self._xy = (net.x, net.y)
+            else:
+                row = self.con.execute("SELECT data FROM blobs WHERE name='node_xy'").fetchone()
+                if row:
+                    self._xy = unpack_xy(row[0])
+        return self._xy
+
+    def state_at(self, t: float | None = None) -> dict[str, Any]:
+        """Drill state at sim minute ``t`` (default: the end) from the nearest snapshot + later events."""
+        return self.reducer_at(t).view(self.duration if t is None else max(0.0, float(t)))
+
+    def reducer_at(self, t: float | None = None) -> ReplayState:
+        t = self.duration if t is None else max(0.0, float(t))
+        row = self.con.execute("SELECT seq, codec, state FROM snapshots WHERE t <= ? ORDER BY t DESC LIMIT 1",
+                               (t,)).fetchone()
+        if row:
+            st = ReplayState.load(self.context, unpack_json(row[1], row[2]), self.xy)
+            after = row[0]
+        else:
+            st = ReplayState(self.context, self.xy)
+            after = -1
+        for ev in self.events(upto_t=t, after_seq=after):
+            st.apply(ev)
+        return st
+
+    def kpis(self) -> dict[str, Any]:
+        return self.state_at()["kpis"]
+
+
+# ---------------------------------------------------------------------- migrations
+
+def _scenario_for(con: sqlite3.Connection, path: Path, meta: dict[str, Any]):
+    """Load the archived scenario text (maps resolved beside the original file, the archive, or cwd)."""
+    from drillsim.scenario import load_scenario_text
+
+    text = str(meta.get("scenario_text") or "")
+    last: Exception | None = None
+    for base in base_dirs(meta, path):
+        try:
+            return load_scenario_text(text, str(meta.get("scenario_file") or "<archived scenario>"), base_dir=base)
+        except InputError as e:
+            last = e
+    raise last or InputError(Problem(str(path), 1, 1, "archive holds no scenario"))
+
+
+def base_dirs(meta: dict[str, Any], archive_path: Path | None = None) -> list[Path]:
+    """Where a scenario's relative map path may resolve: its original folder, the archive's, the cwd."""
+    out = []
+    sp = meta.get("scenario_path")
+    if sp and Path(sp).parent.exists():
+        out.append(Path(sp).parent)
+    if archive_path is not None:
+        out.append(archive_path.resolve().parent)
+    out.append(Path.cwd())
+    seen, uniq = set(), []
+    for p in out:
+        if str(p) not in seen:
+            seen.add(str(p))
+            uniq.append(p)
+    return uniq
+
+
+def _migrate_0_to_1(con: sqlite3.Connection, path: Path, map_data: Any) -> None:
+    """v0 (DrillSim 0.0 dev): no hash chain, no snapshots, notes or node coordinates; inputs had no id.
+
+    Fills them in: the chain is computed now (seeded with the scenario hash), the
+    replay context and node coordinates come from the archived scenario and its map,
+    and snapshots and notes are rebuilt by running the reducer over the events.
+    """
+    from drillsim.record.recorder import SNAPSHOT_EVERY, snapshot_rows
+    from drillsim.response.simulation import Simulation
+
+    meta = {k: json.loads(v) for k, v in con.execute("SELECT key, value FROM meta")}
+    scenario = _scenario_for(con, path, meta)
+    sim = Simulation(scenario, seed=meta.get("seed"), auto_dispatch=bool(meta.get("auto_dispatch", True)),
+                     map_data=map_data)
+    context = context_from_sim(sim)
+    text = str(meta.get("scenario_text") or "")
+    h = sha256_text(text)
+    con.execute("BEGIN")
+    con.execute("ALTER TABLE events ADD COLUMN hash TEXT NOT NULL DEFAULT ''")
+    con.execute("CREATE TABLE inputs_v1(id INTEGER PRIMARY KEY, t REAL NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL)")
+    con.execute("INSERT INTO inputs_v1(t, kind, data) SELECT t, kind, data FROM inputs ORDER BY rowid")
+    con.execute("DROP TABLE inputs")
+    con.execute("ALTER TABLE inputs_v1 RENAME TO inputs")
+    for stmt in SCHEMA.strip().split(";"):
+        if stmt.strip():
+            con.execute(stmt)
+    rows = con.execute("SELECT seq, t, type, data FROM events ORDER BY seq").fetchall()
+    st = ReplayState(context)
+    hashes, snaps, notes = [], [], []
+    next_snap = SNAPSHOT_EVERY
+    for seq, t, ty, data in rows:
+        ev = Event(t, ty, json.loads(data), seq)
+        h = chain_next(h, ev.to_json())
+        hashes.append((h, seq))
+        if ev.t > next_snap:
+            snaps.append(snapshot_rows(st, ev.t, SNAPSHOT_EVERY))
+            next_snap = snaps[-1][0] + SNAPSHOT_EVERY
+        st.apply(ev)
+        if ty == "note":
+            notes.append((ev.t, seq, ev.data.get("by"), ev.data.get("text"), data))
+    con.executemany("UPDATE events SET hash=? WHERE seq=?", hashes)
+    con.executemany("INSERT OR REPLACE INTO snapshots(t, seq, codec, state) VALUES (?,?,?,?)", snaps)
+    con.executemany("INSERT INTO notes(t, seq, by, text, data) VALUES (?,?,?,?,?)", notes)
+    con.execute("INSERT OR REPLACE INTO blobs(name, codec, data) VALUES ('node_xy', 'zlib-f8', ?)",
+                (pack_xy(sim.world.net.x, sim.world.net.y),))
+    last_t = rows[-1][1] if rows else 0.0
+    new_meta = {"scenario_sha256": sha256_text(text), "context": context, "schema_version": 1,
+                "migrated_from": 0, "end_t": meta.get("end_t", last_t),
+                "complete": meta.get("complete", True), "duration_min": scenario.meta.duration_min}
+    for k, v in new_meta.items():
+        con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (k, json.dumps(v, ensure_ascii=False)))
+    con.execute("PRAGMA user_version=1")
+    con.commit()
+
+
+MIGRATIONS = {0: _migrate_0_to_1}
+"""MIGRATIONS[v] upgrades a version-v archive to v+1, in place, in one transaction."""

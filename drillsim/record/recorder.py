@@ -1,0 +1,200 @@
+"""Record a live (or headless) drill session into a ``.drill`` archive as it runs.
+
+The recorder listens to the event stream and the session's inputs, keeps the
+hash chain and a :class:`ReplayState` (for snapshots every 60 sim minutes), and
+writes in batches: it commits whenever at least ``commit_every`` wall seconds have
+passed since the last commit (checked on every event and input, and by
+:meth:`Recorder.poll`, which a GUI timer or a paced CLI loop calls between
+slices), plus a final commit on :meth:`Recorder.close`. The file is in WAL mode,
+so a ``kill -9`` loses at most the last second and the file still opens.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import drillsim
+from drillsim.core.events import Event, canonical_json
+from drillsim.exercise.inputs import Input
+from drillsim.record.archive import (
+    FORMAT,
+    SCHEMA,
+    SCHEMA_VERSION,
+    chain_next,
+    connect,
+    pack_json,
+    pack_xy,
+    sha256_text,
+)
+from drillsim.record.replay_state import ReplayState, context_from_sim
+
+SNAPSHOT_EVERY = 60.0
+"""Sim minutes between replay-state snapshots."""
+
+
+def snapshot_rows(st: ReplayState, t_next_event: float, every: float) -> tuple[float, int, str, bytes]:
+    """A snapshot of ``st`` labelled with the last boundary before ``t_next_event``.
+
+    The reducer holds every event with t <= that boundary and none after it.
+    """
+    label = max(0.0, (math.ceil(t_next_event / every) - 1) * every)
+    return (label, st.last_seq, "zlib-json", pack_json(st.dump()))
+
+
+def _json(obj: Any) -> str:
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False, default=str)
+
+
+class Recorder:
+    """``Recorder(session, "drill.drill")``: record from now on; call :meth:`close` at the end."""
+
+    def __init__(self, session: Any, path: str | Path, *, scenario_text: str | None = None,
+                 scenario_path: str | Path | None = None, parent: str | None = None,
+                 branch_at: float | None = None, snapshot_every: float = SNAPSHOT_EVERY,
+                 commit_every: float = 1.0, extra_meta: dict[str, Any] | None = None) -> None:
+        self.session = session
+        sim = session.sim
+        self.path = Path(path)
+        for suffix in ("", "-wal", "-shm"):
+            p = Path(str(self.path) + suffix)
+            if p.exists():
+                p.unlink()
+        sc = session.scenario
+        text = sc.text if scenario_text is None else scenario_text
+        spath = scenario_path if scenario_path is not None else getattr(sc, "path", None)
+        self.con = connect(self.path)
+        self.con.executescript(SCHEMA)
+        self.hash = sha256_text(text or "")
+        meta = {
+            "format": FORMAT, "schema_version": SCHEMA_VERSION,
+            "scenario_text": text or "", "scenario_sha256": self.hash,
+            "scenario_file": Path(spath).name if spath else None,
+            "scenario_path": str(Path(spath).resolve()) if spath else None,
+            "scenario_name": sc.meta.name, "seed": sim.seed,
+            "auto_dispatch": bool(sim.dispatcher.enabled), "version": drillsim.__version__,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "duration_min": sim.duration, "parent": parent, "branch_at": branch_at,
+            "snapshot_every_min": snapshot_every, "end_t": sim.now, "complete": False,
+            "context": context_from_sim(sim),
+        }
+        meta.update(extra_meta or {})
+        self.con.executemany("INSERT INTO meta(key, value) VALUES (?, ?)",
+                             [(k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()])
+        self.con.execute("INSERT INTO blobs(name, codec, data) VALUES ('node_xy', 'zlib-f8', ?)",
+                         (pack_xy(sim.world.net.x, sim.world.net.y),))
+        self.con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        self.con.commit()
+        self.state = ReplayState(meta["context"])
+        self.every = float(snapshot_every)
+        self.next_snap = self.every
+        self.commit_every = float(commit_every)
+        self._events: list[tuple] = []
+        self._inputs: list[tuple] = []
+        self._notes: list[tuple] = []
+        self._snaps: list[tuple] = []
+        self._last_commit = time.monotonic()
+        self.closed = False
+        self._stream = sim.events.events
+        self._next = 0
+        self._drain()
+        for inp in list(session.inputs):
+            self._on_input(inp)
+        self._unsubscribe = sim.events.subscribe(self._on_event)
+        session.on_input(self._on_input)
+        self.flush()
+
+    # ------------------------------------------------------------------ listeners
+    def _on_event(self, ev: Event) -> None:
+        # Listeners can be called out of seq order (a listener that runs before this one
+        # may emit follow-up events from inside its callback), so record from the
+        # stream's own list, in seq order, up to its current end.
+        if not self.closed:
+            self._drain()
+            if time.monotonic() - self._last_commit >= self.commit_every:
+                self.flush()
+
+    def _drain(self) -> None:
+        stream = self._stream
+        while self._next < len(stream):
+            ev = stream[self._next]
+            self._next += 1
+            self._record_event(ev)
+
+    def _record_event(self, ev: Event) -> None:
+        if ev.t > self.next_snap:
+            snap = snapshot_rows(self.state, ev.t, self.every)
+            self._snaps.append(snap)
+            self.next_snap = snap[0] + self.every
+        self.hash = chain_next(self.hash, ev.to_json())
+        data = canonical_json(ev.data)
+        self._events.append((ev.seq, ev.t, ev.type, data, self.hash))
+        if ev.type == "note":
+            self._notes.append((ev.t, ev.seq, ev.data.get("by"), ev.data.get("text"), data))
+        self.state.apply(ev)
+
+    def _on_input(self, inp: Input) -> None:
+        if self.closed:
+            return
+        self._inputs.append((inp.t, inp.kind, _json(inp.data)))
+        if time.monotonic() - self._last_commit >= self.commit_every:
+            self.flush()
+
+    # ------------------------------------------------------------------ writing
+    def poll(self) -> None:
+        """Commit if the last commit is ``commit_every`` wall seconds old (call between slices)."""
+        if not self.closed and time.monotonic() - self._last_commit >= self.commit_every:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write everything buffered and commit."""
+        con = self.con
+        if self._events:
+            con.executemany("INSERT INTO events(seq, t, type, data, hash) VALUES (?,?,?,?,?)", self._events)
+            self._events = []
+        if self._inputs:
+            con.executemany("INSERT INTO inputs(t, kind, data) VALUES (?,?,?)", self._inputs)
+            self._inputs = []
+        if self._notes:
+            con.executemany("INSERT INTO notes(t, seq, by, text, data) VALUES (?,?,?,?,?)", self._notes)
+            self._notes = []
+        if self._snaps:
+            con.executemany("INSERT OR REPLACE INTO snapshots(t, seq, codec, state) VALUES (?,?,?,?)", self._snaps)
+            self._snaps = []
+        con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('end_t', ?)",
+                    (json.dumps(self.session.sim.now),))
+        con.commit()
+        self._last_commit = time.monotonic()
+
+    def close(self) -> None:
+        """Final commit; marks the archive complete with its KPIs."""
+        if self.closed:
+            return
+        self._drain()
+        self.flush()
+        self.closed = True
+        self._unsubscribe()
+        done = {"complete": True, "end_t": self.session.sim.now, "events": len(self.session.sim.events),
+                "digest": self.session.sim.events.digest, "kpis": self.session.sim.kpis.summary()}
+        self.con.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                             [(k, json.dumps(v, ensure_ascii=False)) for k, v in done.items()])
+        self.con.commit()
+        self.con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.con.close()
+
+    def __enter__(self) -> Recorder:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def record_path_ok(path: str | Path) -> bool:
+    """True if ``path``'s folder exists and is writable."""
+    parent = Path(path).resolve().parent
+    return parent.is_dir() and os.access(parent, os.W_OK)

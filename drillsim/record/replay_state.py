@@ -1,0 +1,272 @@
+"""Rebuild a drill's state at sim time t from its events alone (no simulation).
+
+:class:`ReplayState` is a reducer: feed it events in order with :meth:`apply`,
+ask for the state at time t with :meth:`view`. Its whole internal state is
+JSON-able (:meth:`dump` / :meth:`load`), which is what archive snapshots store,
+so seeking is "nearest snapshot <= t, then the events after it".
+
+What it needs besides the events is a small, static *context* taken from the
+scenario and map when the drill was recorded (:func:`context_from_sim`): unit
+bases, shelter capacities, hospital beds, depot stock, and the map's node
+coordinates (unit positions are interpolated along the last ``unit.depart``
+path with its cumulative times, as the live :class:`~drillsim.response.units.Unit`
+does).
+
+Known difference from the live state: when a unit is interrupted mid-edge (a
+re-route or a recall) no event is emitted until it reaches the next node, so
+for those few minutes the replayed unit keeps moving along its old path while
+the live one is drawn at its route origin.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import Any
+
+import numpy as np
+
+from drillsim.core.events import Event
+from drillsim.response.kpis import KpiTracker
+
+HAZARD_PREFIXES = ("hazard.", "earthquake.", "flood.", "chemical.", "wildfire.")
+
+
+def context_from_sim(sim: Any) -> dict[str, Any]:
+    """The static facts the reducer needs, read from a live Simulation (scenario + map)."""
+    world = sim.world
+    places = world.places
+    return {
+        "units": {u.id: {"type": u.spec.type, "base": u.spec.base, "node": int(u.base_node),
+                         "name": u.spec.name, "owner": u.spec.owner} for u in sim.units.values()},
+        "shelters": {pid: {"capacity": p.capacity, "open": bool(world.shelter_open.get(pid, True)),
+                           "name": p.name} for pid, p in places.items() if p.kind == "shelter"},
+        "hospitals": {pid: {"beds": p.capacity, "name": p.name}
+                      for pid, p in places.items() if p.kind == "hospital"},
+        "depots": {pid: {"stock": dict(p.stock), "tier": p.tier, "name": p.name}
+                   for pid, p in places.items() if p.kind == "depot"},
+        "injects": [str(i.get("id")) for i in (sim.scenario.injects or []) if isinstance(i, dict)],
+        "response_level": None,
+    }
+
+
+def kpi_dump(k: KpiTracker) -> dict[str, Any]:
+    out = {}
+    for key, v in vars(k).items():
+        out[key] = sorted(v) if isinstance(v, set) else v
+    return out
+
+
+def kpi_load(d: dict[str, Any]) -> KpiTracker:
+    k = KpiTracker()
+    for key, v in d.items():
+        setattr(k, key, set(v) if isinstance(getattr(k, key, None), set) else v)
+    return k
+
+
+class ReplayState:
+    """Drill state reduced from events; ``xy`` are the map's node coordinates (arrays) or None."""
+
+    def __init__(self, context: dict[str, Any], xy: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        self.ctx = context
+        self.xy = xy
+        self.t = 0.0
+        self.n = 0
+        self.last_seq = -1
+        self.units: dict[str, dict[str, Any]] = {
+            uid: {"status": "idle", "task": None, "node": u["node"], "route": None}
+            for uid, u in context["units"].items()}
+        self.incidents: dict[str, dict[str, Any]] = {}
+        self.tasks: dict[str, dict[str, Any]] = {}
+        self.shelters = {sid: {"occupancy": 0, "open": s["open"]} for sid, s in context["shelters"].items()}
+        self.beds_used = dict.fromkeys(context["hospitals"], 0)
+        self.stock = {d: dict(s["stock"]) for d, s in context["depots"].items()}
+        self.roads: dict[str, str] = {}
+        self.hazards: dict[str, dict[str, Any]] = {}
+        self.response_level = context.get("response_level")
+        self.warnings: list[dict[str, Any]] = []
+        self.injects = dict.fromkeys(context.get("injects", []), "ready")
+        self.notes: list[dict[str, Any]] = []
+        self.kpi = KpiTracker()
+
+    # ------------------------------------------------------------------ dump / load
+    _FIELDS = ("t", "n", "last_seq", "units", "incidents", "tasks", "shelters", "beds_used", "stock",
+               "roads", "hazards", "response_level", "warnings", "injects", "notes")
+
+    def dump(self) -> dict[str, Any]:
+        d = {f: getattr(self, f) for f in self._FIELDS}
+        d["kpi"] = kpi_dump(self.kpi)
+        return d
+
+    @classmethod
+    def load(cls, context: dict[str, Any], d: dict[str, Any],
+             xy: tuple[np.ndarray, np.ndarray] | None = None) -> ReplayState:
+        """Restore from :meth:`dump` output (which must be a fresh copy, e.g. from json.loads)."""
+        s = cls.__new__(cls)
+        s.ctx, s.xy = context, xy
+        for f in cls._FIELDS:
+            setattr(s, f, d[f])
+        s.kpi = kpi_load(d["kpi"])
+        return s
+
+    # ------------------------------------------------------------------ reduce
+    def apply(self, ev: Event) -> None:
+        self.t = ev.t
+        self.n += 1
+        self.last_seq = ev.seq
+        self.kpi.consume(ev)
+        ty, d = ev.type, ev.data
+        if ty.startswith("unit."):
+            u = self.units.get(d.get("unit"))
+            if u is None:
+                return
+            if ty == "unit.depart":
+                u["route"] = [ev.t, d["path"], d["times"]]
+            elif ty == "unit.arrive":
+                u["node"], u["route"] = int(d["node"]), None
+            elif ty in ("unit.reroute", "unit.diverted"):
+                u["node"], u["route"] = int(d["node"]), None
+            elif ty == "unit.status":
+                u["status"], u["task"] = d["status"], d.get("task")
+            elif ty == "unit.stuck":
+                u["node"], u["route"] = int(d["at_node"]), None
+            return
+        if ty.startswith("incident."):
+            if ty == "incident.new":
+                self.incidents[str(d["id"])] = {
+                    "id": str(d["id"]), "name": d.get("name"), "at": d.get("at"), "place": d.get("place"),
+                    "priority": d.get("priority"), "reported": ev.t, "first_response": None,
+                    "resolved": None, "cause": d.get("cause")}
+            elif ty == "incident.rejected":
+                self.incidents.pop(str(d.get("id")), None)
+            elif ty == "incident.first_response":
+                inc = self.incidents.get(d["incident"])
+                if inc is not None:
+                    inc["first_response"] = ev.t
+            elif ty == "incident.resolved":
+                inc = self.incidents.get(d["incident"])
+                if inc is not None:
+                    inc["resolved"] = ev.t
+            return
+        if ty.startswith("task."):
+            tid = d.get("task")
+            if ty == "task.new":
+                self.tasks[tid] = {"id": tid, "incident": d.get("incident"), "kind": d.get("kind"),
+                                   "quantity": d.get("quantity"), "done": 0.0, "status": "open",
+                                   "created": ev.t}
+            elif tid in self.tasks:
+                task = self.tasks[tid]
+                if ty == "task.progress":
+                    task["done"] = d.get("done", task["done"])
+                elif ty == "task.done":
+                    task["status"] = "done"
+                elif ty == "task.blocked":
+                    task["status"] = "blocked"
+                elif ty == "task.first_response" and task["status"] == "open":
+                    task["status"] = "working"
+            return
+        if ty.startswith("supply."):
+            if ty == "supply.loaded":
+                st = self.stock.setdefault(d["depot"], {})
+                for i, q in (d.get("items") or {}).items():
+                    st[i] = round(st.get(i, 0.0) - q, 6)
+            elif ty == "supply.added":
+                self.stock.setdefault(d["depot"], {})[d["item"]] = d["stock"]
+            elif ty == "supply.delivered" and d.get("to") in self.stock:
+                st = self.stock[d["to"]]
+                for i, q in (d.get("items") or {}).items():
+                    st[i] = round(st.get(i, 0.0) + q, 6)
+            return
+        if ty == "shelter.admit":
+            self.shelters.setdefault(d["place"], {"occupancy": 0, "open": True})["occupancy"] = d["occupancy"]
+        elif ty in ("shelter.opened", "shelter.closed"):
+            self.shelters.setdefault(d["place"], {"occupancy": 0, "open": True})["open"] = ty == "shelter.opened"
+        elif ty == "hospital.admit":
+            self.beds_used[d["place"]] = d["beds_used"]
+        elif ty == "road.state":
+            for r in d["roads"]:
+                if d["status"] == "open":
+                    self.roads.pop(r, None)
+                else:
+                    self.roads[r] = d["status"]
+        elif ty == "response.level":
+            self.response_level = d.get("level")
+        elif ty == "warning.issued":
+            self.warnings.append({"t": ev.t, "by": d.get("by"), "color": d.get("color"),
+                                  "communities": len(d.get("communities") or [])})
+        elif ty.startswith("inject."):
+            iid = str(d.get("id"))
+            status = {"inject.sent": "sent", "inject.answered": "answered", "inject.missed": "missed",
+                      "inject.cancelled": "cancelled"}.get(ty)
+            if status:
+                self.injects[iid] = status
+            elif ty == "inject.edited":
+                self.injects.setdefault(iid, "ready")
+        elif ty == "note":
+            self.notes.append({"t": ev.t, "seq": ev.seq, **d})
+        elif ty.startswith(HAZARD_PREFIXES):
+            hid = str(d.get("id", ty.split(".")[0]))
+            h = self.hazards.setdefault(hid, {"id": hid, "type": d.get("hazard") or ty.split(".")[0],
+                                              "started": None, "events": 0, "last": {}})
+            if ty == "hazard.started":
+                h["started"], h["type"] = ev.t, d.get("hazard", h["type"])
+            h["events"] += 1
+            h["last_t"] = ev.t
+            h["last"][ty] = d
+
+    # ------------------------------------------------------------------ view
+    def position(self, uid: str, t: float) -> tuple[float, float] | None:
+        if self.xy is None:
+            return None
+        x, y = self.xy
+        u = self.units[uid]
+        r = u["route"]
+        if r is None:
+            n = u["node"]
+            return float(x[n]), float(y[n])
+        t0, path, times = r
+        e = t - t0
+        if len(path) == 1 or e <= 0:
+            n = path[0]
+            return float(x[n]), float(y[n])
+        if e >= times[-1]:
+            n = path[-1]
+            return float(x[n]), float(y[n])
+        k = bisect_right(times, e) - 1
+        a, b = path[k], path[k + 1]
+        span = times[k + 1] - times[k]
+        f = 0.0 if span <= 0 else (e - times[k]) / span
+        return float(x[a] + f * (x[b] - x[a])), float(y[a] + f * (y[b] - y[a]))
+
+    def view(self, t: float | None = None) -> dict[str, Any]:
+        """The JSON-able state at ``t`` (default: the last event's time)."""
+        t = self.t if t is None else float(t)
+        units = []
+        for uid, u in self.units.items():
+            pos = self.position(uid, t)
+            eta = None
+            if u["route"] is not None:
+                eta = round(u["route"][0] + u["route"][2][-1], 2)
+                if eta <= t:
+                    eta = None
+            units.append({"id": uid, "type": self.ctx["units"][uid]["type"], "status": u["status"],
+                          "task": u["task"], "x": None if pos is None else round(pos[0], 1),
+                          "y": None if pos is None else round(pos[1], 1), "eta": eta})
+        shelters = {sid: {"capacity": self.ctx["shelters"].get(sid, {}).get("capacity", 0), **s}
+                    for sid, s in self.shelters.items()}
+        hospitals = {hid: {"beds": self.ctx["hospitals"].get(hid, {}).get("beds", 0), "used": used}
+                     for hid, used in self.beds_used.items()}
+        return {
+            "t": t, "events": self.n, "last_seq": self.last_seq,
+            "units": units,
+            "incidents": list(self.incidents.values()),
+            "tasks": list(self.tasks.values()),
+            "shelters": shelters, "hospitals": hospitals,
+            "supplies": self.stock,
+            "roads_not_open": self.roads,
+            "hazards": list(self.hazards.values()),
+            "response_level": self.response_level,
+            "warnings": self.warnings,
+            "injects": self.injects,
+            "notes": self.notes,
+            "kpis": self.kpi.summary(),
+        }
