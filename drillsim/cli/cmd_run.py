@@ -33,6 +33,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--orders", type=Path, default=None, metavar="ORDERS.yaml",
                    help="timed orders to apply (see docs/exercise.md)")
     p.add_argument("--no-auto", action="store_true", help="turn the auto-dispatcher off: only orders act")
+    p.add_argument("--record", type=Path, default=None, metavar="OUT.drill",
+                   help="record the drill into a .drill archive (see docs/archive.md)")
+    p.add_argument("--speed", type=float, default=None, metavar="X",
+                   help="pace the drill like a live one: X sim minutes per wall second")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,11 +53,23 @@ def run(args: argparse.Namespace) -> int:
         for ev in sim.events.events:
             out.write(ev.to_json() + "\n")
         sim.events.subscribe(lambda ev: out.write(ev.to_json() + "\n"))
+    recorder = None
+    if args.record:
+        from drillsim.record.recorder import Recorder
+
+        recorder = Recorder(session, args.record, scenario_path=args.file)
     try:
-        _drive(session, show_progress=sys.stderr.isatty() and not args.json)
+        if args.speed:
+            from drillsim.record.live import run_paced
+
+            run_paced(session, args.speed, poll=recorder.poll if recorder else None)
+        else:
+            _drive(session, show_progress=sys.stderr.isatty() and not args.json)
     finally:
         if out:
             out.close()
+        if recorder:
+            recorder.close()
     result = result_of(sim)
     if args.json:
         print_json(result)

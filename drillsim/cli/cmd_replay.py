@@ -1,0 +1,62 @@
+"""``drillsim replay A.drill [--at MIN] [--json]``: the drill's state at a time, from the archive alone."""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from pathlib import Path
+
+from drillsim.cli.common import apply_lang, print_json
+from drillsim.core.i18n import tr
+
+NAME = "replay"
+HELP = "state of a recorded drill at a sim minute, without re-simulating (复盘：查看某时刻态势)"
+ORDER = 41
+
+STATUS_ZH = {"idle": "待命", "enroute": "赶赴", "working": "处置中", "transporting": "转运", "returning": "返回",
+             "stuck": "受阻", "recalled": "召回"}
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=Path, help="drill archive (.drill)")
+    p.add_argument("--at", type=float, default=None, metavar="MIN", help="sim minute (default: the end)")
+    p.add_argument("--json", action="store_true", help="print the state as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    from drillsim.record.archive import Archive
+
+    apply_lang(args)
+    with Archive.open(args.file) as a:
+        st = a.state_at(args.at)
+        name = a.meta.get("scenario_name") or {}
+    if args.json:
+        print_json(st)
+        return 0
+    t = st["t"]
+    title = name.get("zh") if isinstance(name, dict) else str(name)
+    print(tr(f"{title} — 第 {t:g} 分钟（{int(t // 60)} 时 {t % 60:02.0f} 分）态势，事件 {st['events']} 条",
+             f"{name.get('en', title) if isinstance(name, dict) else title} — state at minute {t:g}, "
+             f"{st['events']} events"))
+    c = Counter(u["status"] for u in st["units"])
+    print(tr("队伍: ", "Units: ") + ", ".join(f"{tr(STATUS_ZH.get(k, k), k)} {v}" for k, v in sorted(c.items())))
+    inc = st["incidents"]
+    print(tr(f"事件: 共 {len(inc)}，已处置 {sum(1 for i in inc if i['resolved'] is not None)}，"
+             f"已响应 {sum(1 for i in inc if i['first_response'] is not None)}",
+             f"Incidents: {len(inc)}, resolved {sum(1 for i in inc if i['resolved'] is not None)}, "
+             f"responded {sum(1 for i in inc if i['first_response'] is not None)}"))
+    if st["response_level"]:
+        print(tr(f"响应级别: {st['response_level']} 级", f"Response level: {st['response_level']}"))
+    occ = sum(s["occupancy"] for s in st["shelters"].values())
+    cap = sum(s["capacity"] for s in st["shelters"].values())
+    print(tr(f"避难场所: {occ}/{cap} 人", f"Shelters: {occ}/{cap} people"))
+    if st["roads_not_open"]:
+        print(tr(f"未通行道路: {len(st['roads_not_open'])} 条", f"Roads not open: {len(st['roads_not_open'])}"))
+    for h in st["hazards"]:
+        print(tr(f"灾害 {h['id']} ({h['type']}): {h['events']} 条事件", f"Hazard {h['id']} ({h['type']}): {h['events']} events"))
+    from drillsim.cli.summary import label
+
+    for k, v in st["kpis"].items():
+        if v is not None and not isinstance(v, dict):
+            print(f"  {label(k)}: {v}")
+    return 0
