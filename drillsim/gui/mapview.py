@@ -1,0 +1,742 @@
+"""The incident command map (突发事件应急指挥图 / 应急一张图) as a QGraphicsScene.
+
+Scene coordinates are map metres with y flipped (scene y = -map y) so north is up.
+Roads are one QGraphicsPathItem per road class plus one per non-open status
+(closed / damaged / flooded / contaminated), never one item per edge. Units,
+places and incidents are small items that ignore the view transform (constant
+pixel size); unit items are created once and moved each frame. Hazard overlays
+are QGraphicsPixmapItems rebuilt from ``hazard.overlay(t)`` at most twice a second.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+    QPolygonF,
+    QTransform,
+)
+from PySide6.QtWidgets import (
+    QGraphicsEllipseItem,
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsPixmapItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QToolTip,
+)
+
+from drillsim.gui.common import (
+    KIND_ZH,
+    ROAD_STATUS_ZH,
+    STATUS_COLORS,
+    TASK_ZH,
+    T,
+    app_font,
+    fmt_min,
+    pick,
+    status_text,
+)
+
+ROAD_STYLE = {  # class: (colour, width px, casing)
+    "expressway": ("#e8a33d", 3.2), "arterial": ("#f5d06f", 2.4), "collector": ("#ffffff", 1.7),
+    "local": ("#ffffff", 1.0), "rural": ("#fdf3d0", 1.3), "track": ("#a0886a", 0.9),
+}
+ROAD_STATUS_STYLE = {"damaged": ("#ff9800", 2.6, Qt.PenStyle.DashLine),
+                     "closed": ("#d50000", 3.0, Qt.PenStyle.SolidLine),
+                     "flooded": ("#0277bd", 3.0, Qt.PenStyle.SolidLine),
+                     "contaminated": ("#8e24aa", 3.0, Qt.PenStyle.SolidLine)}
+PLACE_STYLE = {  # kind: (shape, fill, size px)
+    "depot": ("square", "#6d4c41", 9), "shelter": ("house", "#2e7d32", 10),
+    "hospital": ("cross", "#d32f2f", 10), "plant": ("diamond", "#7b1fa2", 10),
+    "command_post": ("star", "#c62828", 12), "station": ("circle", "#1565c0", 8),
+    "community": ("dot", "#546e7a", 5), "reservoir": ("circle", "#0288d1", 7),
+    "forest": ("triangle", "#33691e", 9),
+}
+PRIORITY_COLORS = {1: "#d50000", 2: "#ff6d00", 3: "#ffc400"}
+LAYERS = ("terrain", "admin", "water", "roads", "hazards", "road_status", "places", "labels",
+          "incidents", "units", "route")
+LAYER_ZH = {"terrain": "地形", "admin": "行政区划", "water": "水系", "roads": "道路", "hazards": "灾害态势",
+            "road_status": "道路状态", "places": "重点场所", "labels": "注记", "incidents": "事件",
+            "units": "队伍", "route": "路线预览"}
+INTENSITY_COLORS = {6: "#fff176", 7: "#ffb74d", 8: "#ff7043", 9: "#e53935", 10: "#8e0000", 11: "#4a0000"}
+AEGL_COLORS = {1: "#fdd835", 2: "#fb8c00", 3: "#d50000"}
+
+
+def shape_path(shape: str, s: float) -> QPainterPath:
+    p = QPainterPath()
+    h = s / 2
+    if shape == "square":
+        p.addRect(-h, -h, s, s)
+    elif shape in ("circle", "dot"):
+        p.addEllipse(QPointF(0, 0), h, h)
+    elif shape == "diamond":
+        p.addPolygon(QPolygonF([QPointF(0, -h * 1.2), QPointF(h, 0), QPointF(0, h * 1.2), QPointF(-h, 0)]))
+        p.closeSubpath()
+    elif shape == "triangle":
+        p.addPolygon(QPolygonF([QPointF(0, -h * 1.2), QPointF(h, h), QPointF(-h, h)]))
+        p.closeSubpath()
+    elif shape == "house":
+        p.addPolygon(QPolygonF([QPointF(0, -h * 1.2), QPointF(h, -h * 0.2), QPointF(h, h),
+                                QPointF(-h, h), QPointF(-h, -h * 0.2)]))
+        p.closeSubpath()
+    elif shape == "cross":
+        w = s / 3
+        p.addRect(-w / 2, -h, w, s)
+        p.addRect(-h, -w / 2, s, w)
+        p = p.simplified()
+    elif shape == "star":
+        pts = []
+        for k in range(10):
+            r = h * 1.2 if k % 2 == 0 else h * 0.5
+            a = math.pi / 2 + k * math.pi / 5
+            pts.append(QPointF(r * math.cos(a), -r * math.sin(a)))
+        p.addPolygon(QPolygonF(pts))
+        p.closeSubpath()
+    return p
+
+
+class Layer(QGraphicsItem):
+    """An invisible parent item: toggling it shows or hides a whole layer."""
+
+    def __init__(self, z: float) -> None:
+        super().__init__()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
+        self.setZValue(z)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return QRectF()
+
+    def paint(self, painter, option, widget=None) -> None:
+        pass
+
+
+def grid_image(values: np.ndarray, rgba: np.ndarray) -> QImage:
+    """An RGBA image from a (ny, nx) grid whose row 0 is the south edge (flipped north-up)."""
+    rgba = np.ascontiguousarray(rgba[::-1])
+    ny, nx = values.shape
+    img = QImage(rgba.data, nx, ny, nx * 4, QImage.Format.Format_RGBA8888)
+    return img.copy()  # own the buffer
+
+
+def _hex(c: str) -> tuple[int, int, int]:
+    q = QColor(c)
+    return q.red(), q.green(), q.blue()
+
+
+def overlay_rgba(ov: dict[str, Any], t: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """Colour a hazard overlay grid; returns (values, rgba)."""
+    kind = ov.get("kind")
+    if kind == "grid":
+        v = np.array(ov["values"], dtype=float)
+        if v.ndim != 2 or v.size == 0:
+            return None
+        rgba = np.zeros((*v.shape, 4), dtype=np.uint8)
+        field = ov.get("field")
+        if field == "intensity":
+            for lvl, col in INTENSITY_COLORS.items():
+                m = v >= lvl
+                rgba[m, :3] = _hex(col)
+                rgba[m, 3] = 120
+        elif field == "aegl_zone":
+            for z, col in AEGL_COLORS.items():
+                m = v == z
+                rgba[m, :3] = _hex(col)
+                rgba[m, 3] = 150
+        elif field == "depth_m":
+            m = v > 0.02
+            d = np.clip(v / 3.0, 0, 1)
+            rgba[..., 0] = (179 * (1 - d) + 1 * d).astype(np.uint8)
+            rgba[..., 1] = (229 * (1 - d) + 87 * d).astype(np.uint8)
+            rgba[..., 2] = (252 * (1 - d) + 155 * d).astype(np.uint8)
+            rgba[..., 3] = np.where(m, 170, 0)
+        else:
+            mx = float(np.nanmax(v)) if np.isfinite(v).any() else 0
+            m = v > 0
+            rgba[m, 0] = 255
+            rgba[m, 3] = (np.clip(v[m] / (mx or 1), 0, 1) * 160).astype(np.uint8)
+        return v, rgba
+    if kind == "isochrones":
+        a = np.array([[np.nan if x is None else x for x in row] for row in ov["arrival_min"]], dtype=float)
+        if a.ndim != 2 or a.size == 0:
+            return None
+        rgba = np.zeros((*a.shape, 4), dtype=np.uint8)
+        burnt = np.isfinite(a)
+        if burnt.any():
+            age = np.clip((t - a) / max(60.0, t - float(np.nanmin(a))), 0, 1)
+            band = (np.floor((a - np.nanmin(a)) / 60.0) % 2).astype(bool) & burnt  # hourly isochrone bands
+            rgba[..., 0] = (255 * (1 - 0.5 * age)).astype(np.uint8)
+            rgba[..., 1] = (140 * (1 - age) + np.where(band, 30, 0)).clip(0, 255).astype(np.uint8)
+            rgba[..., 2] = 0
+            rgba[..., 3] = np.where(burnt, 170, 0)
+            # perimeter: burnt cells next to unburnt ones
+            edge = burnt & ~(np.roll(burnt, 1, 0) & np.roll(burnt, -1, 0) & np.roll(burnt, 1, 1) & np.roll(burnt, -1, 1))
+            rgba[edge] = (90, 0, 0, 255)
+        return a, rgba
+    return None
+
+
+class MapView(QGraphicsView):
+    selected = Signal(str, str)
+    """(kind, id) of the item the user clicked: unit, place, incident."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mapView")
+        self.scene_ = QGraphicsScene(self)
+        self.setScene(self.scene_)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setBackgroundBrush(QColor("#e9eef2"))
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.layers: dict[str, Layer] = {}
+        for z, name in enumerate(LAYERS):
+            lay = Layer(z)
+            self.scene_.addItem(lay)
+            self.layers[name] = lay
+        self.sim = None
+        self.road_items: dict[str, QGraphicsPathItem] = {}
+        self.status_items: dict[str, QGraphicsPathItem] = {}
+        self.unit_items: dict[str, QGraphicsEllipseItem] = {}
+        self._unit_status: dict[str, str] = {}
+        self._unit_pos: dict[str, tuple[float, float]] = {}
+        self.incident_items: dict[str, QGraphicsPathItem] = {}
+        self._incident_state: dict[str, Any] = {}
+        self.place_items: dict[str, QGraphicsPathItem] = {}
+        self.hazard_items: dict[str, QGraphicsPixmapItem] = {}
+        self._hazard_t: float | None = None
+        self._hazard_wall = 0.0
+        self._road_version = -1
+        self._road_statuses: Any = None
+        self.route_item: QGraphicsPathItem | None = None
+        self.t = 0.0
+        self.legend_hazards: set[str] = set()
+        self.scene_.selectionChanged.connect(self._on_selection)
+
+    # ------------------------------------------------------------------ building
+    def set_world(self, sim) -> None:
+        """Draw the static map (terrain, admin, water, roads, places) of a simulation."""
+        self.sim = sim
+        for lay in self.layers.values():
+            for c in lay.childItems():
+                self.scene_.removeItem(c)
+        self.road_items.clear()
+        self.status_items.clear()
+        self.unit_items.clear()
+        self._unit_status.clear()
+        self._unit_pos.clear()
+        self.incident_items.clear()
+        self._incident_state.clear()
+        self.place_items.clear()
+        self.hazard_items.clear()
+        self._hazard_t = None
+        self._road_version = -1
+        self.route_item = None
+        world = sim.world
+        m = world.map
+        x0, y0, x1, y1 = m.bounds
+        pad = 300.0
+        self.scene_.setSceneRect(QRectF(x0 - pad, -(y1 + pad), (x1 - x0) + 2 * pad, (y1 - y0) + 2 * pad))
+        self._build_terrain(m)
+        self._build_admin(m)
+        self._build_water(m, world)
+        self._build_roads(world.net)
+        self._build_places(world)
+        for uid in sim.units:
+            self._unit_item(uid)
+        self.update_live(sim, force=True)
+        self.fit()
+
+    def fit(self) -> None:
+        self.resetTransform()
+        self.fitInView(self.scene_.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+
+    def _build_terrain(self, m) -> None:
+        g = m.elevation
+        if g is None:
+            return
+        z = np.asarray(g.values, dtype=float)
+        lo, hi = float(np.nanmin(z)), float(np.nanmax(z))
+        f = np.clip((z - lo) / max(1.0, hi - lo), 0, 1) ** 0.6
+        gy, gx = np.gradient(z, g.cell)
+        shade = np.clip(0.5 + 0.9 * (-gx * 0.7 + gy * 0.7), 0.2, 1.0)  # light from the north-west
+        low, high = np.array([238, 243, 230]), np.array([205, 190, 160])
+        rgb = (low[None, None, :] * (1 - f[..., None]) + high[None, None, :] * f[..., None])
+        rgb = rgb * (0.85 + 0.15 * shade[..., None])
+        rgba = np.concatenate([rgb.clip(0, 255).astype(np.uint8),
+                               np.full((*z.shape, 1), 255, np.uint8)], axis=2)
+        item = QGraphicsPixmapItem(QPixmap.fromImage(grid_image(z, rgba)), self.layers["terrain"])
+        item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+        ny, _ = z.shape
+        item.setTransform(QTransform.fromScale(g.cell, g.cell))
+        item.setPos(g.x0, -(g.y0 + ny * g.cell))
+
+    def _build_admin(self, m) -> None:
+        lay = self.layers["admin"]
+        for a in m.admin:
+            poly = QPolygonF([QPointF(float(x), -float(y)) for x, y in a["polygon"]])
+            item = self.scene_.addPolygon(poly)
+            item.setParentItem(lay)
+            county = a.get("level") == "县"
+            pen = QPen(QColor("#7b1fa2" if county else "#8d6e63"), 2.2 if county else 1.2,
+                       Qt.PenStyle.DashDotLine if county else Qt.PenStyle.DashLine)
+            pen.setCosmetic(True)
+            item.setPen(pen)
+            item.setBrush(Qt.BrushStyle.NoBrush)
+            item.setData(0, "admin")
+            item.setData(1, a["id"])
+            if not county:
+                c = poly.boundingRect().center()
+                lab = QGraphicsSimpleTextItem(pick(a["name"]), self.layers["labels"])
+                lab.setFont(app_font(11))
+                lab.setBrush(QColor(93, 64, 55, 170))
+                lab.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
+                lab.setPos(c.x(), c.y() - 900)
+
+    def _build_water(self, m, world) -> None:
+        lay = self.layers["water"]
+        for p in world.places.values():
+            poly = p.attrs.get("polygon")
+            if not poly or p.kind not in ("reservoir", "forest"):
+                continue
+            item = self.scene_.addPolygon(QPolygonF([QPointF(float(x), -float(y)) for x, y in poly]))
+            item.setParentItem(self.layers["water"] if p.kind == "reservoir" else self.layers["terrain"])
+            col = QColor("#81d4fa") if p.kind == "reservoir" else QColor(104, 159, 56, 70)
+            item.setBrush(col)
+            item.setPen(QPen(Qt.PenStyle.NoPen))
+        for line in m.rivers:
+            path = QPainterPath()
+            for k, (x, y) in enumerate(line):
+                (path.moveTo if k == 0 else path.lineTo)(float(x), -float(y))
+            item = QGraphicsPathItem(path, lay)
+            pen = QPen(QColor("#64b5f6"), 90.0)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+            item.setPen(pen)
+            item.setData(0, "river")
+        for d in m.dikes:
+            path = QPainterPath()
+            for k, (x, y) in enumerate(d.get("polyline") or []):
+                (path.moveTo if k == 0 else path.lineTo)(float(x), -float(y))
+            item = QGraphicsPathItem(path, lay)
+            pen = QPen(QColor("#5d4037"), 1.5)
+            pen.setCosmetic(True)
+            item.setPen(pen)
+            item.setData(0, "dike")
+            item.setData(1, d.get("id", ""))
+
+    @staticmethod
+    def _edges_path(net, idx: np.ndarray) -> QPainterPath:
+        path = QPainterPath()
+        xs, ys = net.x, net.y
+        u, v = net.u[idx], net.v[idx]
+        ax, ay, bx, by = xs[u].tolist(), (-ys[u]).tolist(), xs[v].tolist(), (-ys[v]).tolist()
+        move, line = path.moveTo, path.lineTo
+        for k in range(len(ax)):
+            move(ax[k], ay[k])
+            line(bx[k], by[k])
+        return path
+
+    def _build_roads(self, net) -> None:
+        lay = self.layers["roads"]
+        order = sorted(range(len(net.class_names)), key=lambda c: ROAD_STYLE.get(net.class_names[c], ("", 1))[1])
+        for c in order:
+            name = net.class_names[c]
+            idx = np.nonzero(net.road_class == c)[0]
+            if idx.size == 0:
+                continue
+            col, w = ROAD_STYLE.get(name, ("#ffffff", 1.0))
+            path = self._edges_path(net, idx)
+            if w >= 1.6:  # casing under major roads
+                case = QGraphicsPathItem(path, lay)
+                pen = QPen(QColor("#9e9e9e"), w + 1.4)
+                pen.setCosmetic(True)
+                case.setPen(pen)
+                case.setZValue(c * 0.01)
+            item = QGraphicsPathItem(path, lay)
+            pen = QPen(QColor(col), w, Qt.PenStyle.DashLine if name == "track" else Qt.PenStyle.SolidLine)
+            pen.setCosmetic(True)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            item.setPen(pen)
+            item.setZValue(0.5 + w / 10)
+            item.setData(0, "roads")
+            item.setData(1, name)
+            self.road_items[name] = item
+        for status, (col, w, style) in ROAD_STATUS_STYLE.items():
+            item = QGraphicsPathItem(self.layers["road_status"])
+            pen = QPen(QColor(col), w, style)
+            pen.setCosmetic(True)
+            item.setPen(pen)
+            item.setData(0, "road_status")
+            item.setData(1, status)
+            self.status_items[status] = item
+
+    def _build_places(self, world) -> None:
+        lay = self.layers["places"]
+        for pid, p in world.places.items():
+            shape, col, size = PLACE_STYLE.get(p.kind, ("circle", "#455a64", 7))
+            item = QGraphicsPathItem(shape_path(shape, size), lay)
+            item.setBrush(QColor(col))
+            item.setPen(QPen(QColor("white"), 1.2))
+            item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
+            item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+            item.setPos(p.at[0], -p.at[1])
+            item.setData(0, "place")
+            item.setData(1, pid)
+            item.setZValue(2 if p.kind != "community" else 1)
+            self.place_items[pid] = item
+            if p.kind in ("hospital", "depot", "plant", "station", "reservoir", "forest") or (
+                    p.kind == "shelter" and (p.capacity or 0) >= 4000) or (
+                    p.kind == "command_post" and p.level in ("县", "市", "区")):
+                lab = QGraphicsSimpleTextItem(pick(p.name), self.layers["labels"])
+                lab.setFont(app_font(7.5))
+                lab.setBrush(QColor("#263238"))
+                lab.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
+                lab.setPos(p.at[0], -p.at[1])
+                lab.setTransform(QTransform.fromTranslate(7, -6))
+
+    def _unit_item(self, uid: str) -> QGraphicsEllipseItem:
+        item = QGraphicsEllipseItem(-5, -5, 10, 10, self.layers["units"])
+        item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
+        item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+        item.setPen(QPen(QColor("white"), 1.5))
+        item.setData(0, "unit")
+        item.setData(1, uid)
+        self.unit_items[uid] = item
+        return item
+
+    # ------------------------------------------------------------------ live updates
+    def update_live(self, sim, force: bool = False) -> None:
+        """Move units, refresh incidents, road states and (throttled) hazard overlays."""
+        self.t = sim.now
+        self._update_units((u.id, u.status, *u.position()) for u in sim.units.values())
+        self._update_incidents(((i.id, i.at, i.priority, i.resolved is not None)
+                                for i in sim.board.incidents.values()))
+        net = sim.world.net
+        if force or net.version != self._road_version:
+            self._road_version = net.version
+            self._update_roads(net, net.status)
+        self._update_hazards(sim, force)
+        self.viewport().update()
+
+    def update_state(self, state: dict[str, Any], sim=None) -> None:
+        """Draw a replay state (``Archive.state_at(t)``) over the static map of ``self.sim``."""
+        self.t = float(state.get("t", 0.0))
+        self._update_units((u["id"], u.get("status", "idle"), u["x"], u["y"])
+                           for u in state.get("units", []) if u.get("x") is not None)
+        places = self.sim.world.places if self.sim is not None else {}
+
+        def where(i):
+            at = i.get("at")
+            if at is None and i.get("place") in places:
+                at = places[i["place"]].at
+            return at
+
+        self._update_incidents(((i["id"], where(i), i.get("priority") or 3, i.get("resolved") is not None)
+                                for i in state.get("incidents", []) if where(i) is not None), prune=True)
+        if self.sim is not None:
+            net = self.sim.world.net
+            status = np.array(["open"] * net.n_roads, dtype=object)
+            roads = state.get("roads_not_open") or (state.get("world") or {}).get("roads") or {}
+            for rid, st in roads.items():
+                k = net.road_index.get(rid)
+                if k is not None:
+                    status[k] = st
+            self._road_version = -1
+            self._update_roads(net, status)
+        if sim is not None:
+            self._update_hazards(sim, True, t=self.t)
+        self.viewport().update()
+
+    def _update_units(self, rows) -> None:
+        items, stat, pos = self.unit_items, self._unit_status, self._unit_pos
+        for uid, status, x, y in rows:
+            item = items.get(uid) or self._unit_item(uid)
+            if stat.get(uid) != status:
+                stat[uid] = status
+                item.setBrush(QColor(STATUS_COLORS.get(status, "#455a64")))
+            p = (x, y)
+            if pos.get(uid) != p:
+                pos[uid] = p
+                item.setPos(x, -y)
+
+    def _update_incidents(self, rows, prune: bool = False) -> None:
+        lay = self.layers["incidents"]
+        seen = set()
+        for iid, at, prio, resolved in rows:
+            seen.add(iid)
+            key = (prio, resolved)
+            item = self.incident_items.get(iid)
+            if item is None:
+                item = QGraphicsPathItem(shape_path("triangle", 11), lay)
+                item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
+                item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+                item.setPen(QPen(QColor("#212121"), 1.0))
+                item.setData(0, "incident")
+                item.setData(1, iid)
+                item.setPos(float(at[0]), -float(at[1]))
+                self.incident_items[iid] = item
+            if self._incident_state.get(iid) != key:
+                self._incident_state[iid] = key
+                col = QColor("#9e9e9e") if resolved else QColor(PRIORITY_COLORS.get(int(prio), "#ffc400"))
+                item.setBrush(col)
+                item.setOpacity(0.45 if resolved else 1.0)
+                item.setZValue(0 if resolved else 4 - int(prio))
+        if prune:
+            for iid in [k for k in self.incident_items if k not in seen]:
+                self.scene_.removeItem(self.incident_items.pop(iid))
+                self._incident_state.pop(iid, None)
+
+    def _update_roads(self, net, status: np.ndarray) -> None:
+        for st, item in self.status_items.items():
+            idx = np.nonzero(status == st)[0]
+            item.setPath(self._edges_path(net, idx) if idx.size else QPainterPath())
+
+    def _update_hazards(self, sim, force: bool, t: float | None = None) -> None:
+        t = sim.now if t is None else t
+        wall = time.monotonic()
+        if not force and (self._hazard_t is not None and (abs(t - self._hazard_t) < 1.0 or wall - self._hazard_wall < 0.5)):
+            return
+        self._hazard_t, self._hazard_wall = t, wall
+        for hid, h in sim.hazards.items():
+            if not h.started or (h.started_at is not None and t < h.started_at):
+                if hid in self.hazard_items:
+                    self.hazard_items[hid].setVisible(False)
+                continue
+            try:
+                ov = h.overlay(t)
+            except Exception:  # an overlay must never take the map down
+                continue
+            res = overlay_rgba(ov, t) if ov else None
+            if res is None:
+                continue
+            values, rgba = res
+            item = self.hazard_items.get(hid)
+            if item is None:
+                item = QGraphicsPixmapItem(self.layers["hazards"])
+                item.setData(0, "hazard")
+                item.setData(1, hid)
+                item.setOpacity(0.8)
+                self.hazard_items[hid] = item
+            item.setVisible(True)
+            item.setPixmap(QPixmap.fromImage(grid_image(values, rgba)))
+            cell = float(ov["cell"])
+            ny = values.shape[0]
+            item.setTransform(QTransform.fromScale(cell, cell))
+            item.setPos(float(ov["x0"]), -(float(ov["y0"]) + ny * cell))
+            self.legend_hazards.add(h.type)
+
+    # ------------------------------------------------------------------ route preview
+    def show_route(self, nodes) -> None:
+        self.clear_route()
+        if self.sim is None or nodes is None or len(nodes) < 2:
+            return
+        net = self.sim.world.net
+        path = QPainterPath()
+        for k, n in enumerate(nodes):
+            (path.moveTo if k == 0 else path.lineTo)(float(net.x[n]), -float(net.y[n]))
+        self.route_item = QGraphicsPathItem(path, self.layers["route"])
+        pen = QPen(QColor("#00e5ff"), 5.0)
+        pen.setCosmetic(True)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        self.route_item.setPen(pen)
+        inner = QGraphicsPathItem(path, self.route_item)
+        pen2 = QPen(QColor("#0d47a1"), 2.0, Qt.PenStyle.DashLine)
+        pen2.setCosmetic(True)
+        inner.setPen(pen2)
+        self.route_item.setData(0, "route")
+
+    def clear_route(self) -> None:
+        if self.route_item is not None:
+            self.scene_.removeItem(self.route_item)
+            self.route_item = None
+
+    # ------------------------------------------------------------------ layers
+    def set_layer_visible(self, name: str, on: bool) -> None:
+        self.layers[name].setVisible(on)
+
+    def layer_visible(self, name: str) -> bool:
+        return self.layers[name].isVisible()
+
+    # ------------------------------------------------------------------ interaction
+    def wheelEvent(self, e) -> None:  # noqa: N802
+        f = 1.2 ** (e.angleDelta().y() / 120.0)
+        s = self.transform().m11()
+        if (s < 0.01 and f < 1) or (s > 20 and f > 1):
+            return
+        self.scale(f, f)
+        self.viewport().update()
+
+    def zoom(self, factor: float) -> None:
+        self.scale(factor, factor)
+
+    def _on_selection(self) -> None:
+        items = self.scene_.selectedItems()
+        if items:
+            it = items[0]
+            self.selected.emit(str(it.data(0)), str(it.data(1)))
+
+    def item_at(self, scene_pt: QPointF) -> QGraphicsItem | None:
+        for it in self.scene_.items(scene_pt, Qt.ItemSelectionMode.IntersectsItemShape,
+                                    Qt.SortOrder.DescendingOrder, self.transform()):
+            if it.data(0) in ("unit", "place", "incident") and it.isVisible() and it.parentItem().isVisible():
+                return it
+        return None
+
+    def tooltip_at(self, scene_pt: QPointF) -> str:
+        """Tooltip text: the item under the cursor and the hazard fields there."""
+        lines: list[str] = []
+        sim = self.sim
+        it = self.item_at(scene_pt)
+        if it is not None and sim is not None:
+            kind, key = it.data(0), it.data(1)
+            if kind == "unit" and key in sim.units:
+                u = sim.units[key]
+                lines.append(f"<b>{pick(u.spec.name)}</b> ({u.id})")
+                lines.append(f"{T('状态')}: {status_text(self._unit_status.get(key, u.status))}")
+                if u.task is not None:
+                    lines.append(f"{T('任务')}: {u.task.id} ({T(TASK_ZH.get(u.task.kind, u.task.kind))})")
+                if u.eta is not None:
+                    lines.append(f"{T('预计到达')}: {fmt_min(u.eta)}")
+            elif kind == "place" and key in sim.world.places:
+                p = sim.world.places[key]
+                lines.append(f"<b>{pick(p.name)}</b> ({T(KIND_ZH.get(p.kind, p.kind))})")
+                w = sim.world
+                if p.kind == "shelter":
+                    lines.append(f"{T('安置')}: {w.occupancy.get(key, 0)} / {p.capacity}"
+                                 + ("" if w.shelter_open.get(key, True) else f" ({T('已关闭')})"))
+                elif p.kind == "hospital":
+                    lines.append(f"{T('床位')}: {w.beds_used.get(key, 0)} / {p.capacity}")
+                elif p.kind == "community":
+                    lines.append(f"{T('在地人口')}: {w.residents.get(key, 0)}")
+                elif p.kind == "depot":
+                    stock = w.stock.get(key, {})
+                    items = ", ".join(f"{pick(sim.scenario.supplies[i].name) if i in sim.scenario.supplies else i} {q:g}"
+                                      for i, q in list(stock.items())[:5])
+                    lines.append(f"{T('层级')}: {p.tier or '-'}  {items}")
+                for k, v in (w.flags.get(key) or {}).items():
+                    lines.append(f"{k}: {v}")
+            elif kind == "incident" and key in sim.board.incidents:
+                inc = sim.board.incidents[key]
+                lines.append(f"<b>{pick(inc.name)}</b>")
+                lines.append(f"{T('优先级')}: {inc.priority}  {T('报告')}: {fmt_min(inc.reported)}")
+                for tid in inc.tasks:
+                    t = sim.board.tasks[tid]
+                    lines.append(f"· {T(TASK_ZH.get(t.kind, t.kind))} {t.done_qty:g}/{t.quantity:g}")
+        if sim is not None:
+            x, y = scene_pt.x(), -scene_pt.y()
+            for h in sim.hazards.values():
+                if not h.started:
+                    continue
+                try:
+                    f = h.fields(x, y, self.t)
+                except Exception:
+                    continue
+                shown = {k: v for k, v in f.items() if v not in (None, "", 0, 0.0) and k != "caveat"}
+                if shown:
+                    vals = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in shown.items())
+                    lines.append(f"<i>{h.id}</i>: {vals}")
+            if not lines:
+                lines.append(f"x={x:.0f} m, y={y:.0f} m")
+        return "<br>".join(lines)
+
+    def viewportEvent(self, e) -> bool:  # noqa: N802
+        if e.type() == QEvent.Type.ToolTip:
+            text = self.tooltip_at(self.mapToScene(e.pos()))
+            if text:
+                QToolTip.showText(e.globalPos(), text, self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(e)
+
+    # ------------------------------------------------------------------ foreground: scale bar, legend
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
+        painter.save()
+        painter.resetTransform()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setFont(app_font(8.5))
+        vw, vh = self.viewport().width(), self.viewport().height()
+        # scale bar: a round length near 120 px
+        m_per_px = 1.0 / max(1e-9, self.transform().m11())
+        target = 120 * m_per_px
+        nice = 10 ** math.floor(math.log10(max(target, 1e-6)))
+        for k in (5, 2, 1):
+            if k * nice <= target:
+                nice = k * nice
+                break
+        px = nice / m_per_px
+        x0, y0 = 16, vh - 22
+        painter.setPen(QPen(QColor("#212121"), 2))
+        painter.fillRect(QRectF(x0 - 6, y0 - 20, px + 70, 32), QColor(255, 255, 255, 200))
+        painter.drawLine(QPointF(x0, y0), QPointF(x0 + px, y0))
+        painter.drawLine(QPointF(x0, y0 - 5), QPointF(x0, y0 + 3))
+        painter.drawLine(QPointF(x0 + px, y0 - 5), QPointF(x0 + px, y0 + 3))
+        label = f"{nice / 1000:g} km" if nice >= 1000 else f"{nice:g} m"
+        painter.drawText(QPointF(x0 + px + 6, y0 + 4), label)
+        # north arrow
+        painter.setBrush(QColor("#212121"))
+        nx_, ny_ = vw - 26, 40
+        painter.drawPolygon(QPolygonF([QPointF(nx_, ny_ - 18), QPointF(nx_ + 7, ny_), QPointF(nx_ - 7, ny_)]))
+        painter.drawText(QPointF(nx_ - 4, ny_ + 14), "N")
+        # legend
+        rows: list[tuple[str, str, str]] = []  # (kind, colour, text)
+        if self.layer_visible("units"):
+            for s in ("idle", "enroute", "working", "transporting", "returning", "stuck"):
+                rows.append(("dot", STATUS_COLORS[s], status_text(s)))
+        if self.layer_visible("road_status"):
+            for s, (col, _, _) in ROAD_STATUS_STYLE.items():
+                rows.append(("line", col, f"{T('道路')}{T(ROAD_STATUS_ZH[s])}"))
+        if self.layer_visible("incidents"):
+            rows.append(("tri", PRIORITY_COLORS[1], T("事件(优先级1)")))
+            rows.append(("tri", PRIORITY_COLORS[2], T("事件(优先级2)")))
+        if self.layer_visible("hazards"):
+            if "earthquake" in self.legend_hazards:
+                for lvl in (6, 8, 10):
+                    rows.append(("box", INTENSITY_COLORS[lvl], f"{T('烈度')} {['VI', 'VII', 'VIII', 'IX', 'X'][lvl - 6]}+"))
+            if "chemical" in self.legend_hazards:
+                for z in (3, 2, 1):
+                    rows.append(("box", AEGL_COLORS[z], f"AEGL-{z}"))
+            if "flood" in self.legend_hazards:
+                rows.append(("box", "#4f8fc0", T("淹没水深")))
+            if "wildfire" in self.legend_hazards:
+                rows.append(("box", "#ff6d00", T("火场(等时线/小时)")))
+        if rows:
+            lh = 15
+            w = 150
+            lx, ly = vw - w - 12, 64
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(255, 255, 255, 215))
+            painter.drawRoundedRect(QRectF(lx, ly, w, lh * len(rows) + 10), 4, 4)
+            for k, (kind, col, text) in enumerate(rows):
+                cy = ly + 5 + lh * k + lh / 2
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(QColor(col))
+                if kind == "dot":
+                    painter.drawEllipse(QPointF(lx + 12, cy), 4.5, 4.5)
+                elif kind == "line":
+                    painter.setPen(QPen(QColor(col), 3))
+                    painter.drawLine(QPointF(lx + 5, cy), QPointF(lx + 19, cy))
+                elif kind == "tri":
+                    painter.drawPolygon(QPolygonF([QPointF(lx + 12, cy - 5), QPointF(lx + 17, cy + 4), QPointF(lx + 7, cy + 4)]))
+                else:
+                    painter.drawRect(QRectF(lx + 6, cy - 5, 12, 10))
+                painter.setPen(QColor("#212121"))
+                painter.drawText(QPointF(lx + 26, cy + 4), text)
+        painter.restore()
