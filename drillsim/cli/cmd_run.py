@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
             out.close()
         if recorder:
             recorder.close()
-    result = result_of(sim)
+    result = session.result()
     if args.json:
         print_json(result)
     else:

@@ -14,6 +14,8 @@ from typing import Any
 from drillsim.core.events import Event
 from drillsim.exercise.inputs import Input
 from drillsim.exercise.msel import Msel
+from drillsim.exercise.plan import PlanTracker
+from drillsim.exercise.scoring import score
 from drillsim.exercise.seats import Seats
 from drillsim.response.orders import OrderResult
 from drillsim.response.simulation import Simulation
@@ -25,9 +27,16 @@ SPEEDS = (1, 2, 5, 10, 30, 60, 120, 300, 600)
 
 class Session:
     def __init__(self, scenario: Scenario, seed: int | None = None, auto_dispatch: bool = True,
-                 inputs: Iterable[Input] = (), sim: Simulation | None = None) -> None:
+                 inputs: Iterable[Input] = (), sim: Simulation | None = None,
+                 auto_shelters: bool | None = None) -> None:
+        """``auto_shelters`` (default: auto-dispatch on and no orders given) lets the
+        engine open shelters itself; with trainees or an orders file, they decide."""
         self.scenario = scenario
-        self.sim = sim or Simulation(scenario, seed=seed, auto_dispatch=auto_dispatch)
+        inputs = list(inputs)
+        if auto_shelters is None:
+            auto_shelters = auto_dispatch and not any(i.kind == "order" for i in inputs)
+        self.sim = sim or Simulation(scenario, seed=seed, auto_dispatch=auto_dispatch,
+                                     auto_shelters=auto_shelters)
         self.events = self.sim.events
         self.inputs: list[Input] = []
         self.pending: list[Input] = sorted(inputs, key=lambda i: i.t)
@@ -35,6 +44,7 @@ class Session:
         self.paused = True
         self.seats = Seats(self)
         self.msel = Msel(self)
+        self.plan = PlanTracker(self)
         self._input_listeners: list[Callable[[Input], None]] = []
 
     # ------------------------------------------------------------------ clock
@@ -202,6 +212,21 @@ class Session:
                         self.events.emit(self.now, "shelter.closed", place=sid, cause=source)
             else:
                 self.events.emit(self.now, "effect.unknown", key=key, source=source)
+
+    # ------------------------------------------------------------------ results
+    def kpis(self) -> dict[str, Any]:
+        """KPIs (all from the event stream) plus the 0-100 score and its components."""
+        k = self.sim.kpis.summary()
+        s = score(k)
+        k["score"] = s["score"]
+        k["score_components"] = s["components"]
+        return k
+
+    def result(self) -> dict[str, Any]:
+        k = self.kpis()
+        return {"scenario": self.scenario.meta.name, "seed": self.sim.seed, "events": len(self.events),
+                "digest": self.events.digest, "sim_minutes": self.now, "score": k["score"], "kpis": k,
+                "plan": self.plan.status() if self.plan.plan else None}
 
     # ------------------------------------------------------------------ queries
     def seat_under(self, seat: str, ancestor: str) -> bool:

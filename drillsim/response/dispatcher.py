@@ -36,7 +36,7 @@ class Dispatcher:
         """How many units this task should have now."""
         p = self.params[task.kind]
         remaining = task.quantity - task.done_qty
-        if remaining <= 1e-9 or (task.kind == "deliver" and task.blocked_reason):
+        if remaining <= 1e-9 or task.blocked_reason:
             return 0
         per = float(p.get("per_unit", p.get("per_unit_t", 1)))
         return min(int(p["max_units"]), max(1, math.ceil(remaining / per)))
@@ -55,6 +55,14 @@ class Dispatcher:
         task = self.best_task_for(unit)
         if task is not None:
             self.assign(unit, task, by="auto")
+
+    def unblock(self, kind: str) -> None:
+        """Something a blocked task of ``kind`` waited for changed: try again."""
+        for task in self.sim.board.open_tasks():
+            if task.kind == kind and task.blocked_reason:
+                task.blocked_reason = None
+                if self.enabled:
+                    self.fill(task)
 
     def supplies_changed(self) -> None:
         if not self.enabled:

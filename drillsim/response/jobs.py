@@ -110,17 +110,17 @@ class Jobs:
     def _evacuate(self, unit: Unit, task: Task) -> Generator:
         world = self.sim.world
         while task.unclaimed > 0:
+            if self._shelter_for(unit, task) is None:
+                self._block(task, unit, "no open shelter with room reachable", "无可达且有余位的避难场所")
+                return
             yield from self._arrive(unit, task, task.node)
             n = self._claim(unit, task, min(unit.spec.capacity_people, task.unclaimed))
             if n <= 0:
                 return
             yield from unit.work(work_minutes("evacuate", n, unit.spec.size))
-            shelter = task.destination if task.destination and world.shelter_free(task.destination) > 0 \
-                else self.sim.places_by_time(unit, "shelter", need=1)
-            if shelter is None:
-                task.blocked_reason = "no open shelter with room reachable"
-                self.sim.events.emit(self.sim.env.now, "task.blocked", task=task.id, unit=unit.id,
-                                     reason={"zh": "无可达且有余位的避难场所", "en": task.blocked_reason})
+            shelter = self._shelter_for(unit, task)
+            if shelter is None:  # filled up while loading: people stay put
+                self._block(task, unit, "no open shelter with room reachable", "无可达且有余位的避难场所")
                 return
             unit.load_people = int(n)
             if task.community in world.residents:
@@ -134,6 +134,21 @@ class Jobs:
                                  unit=unit.id, occupancy=world.occupancy[shelter],
                                  community=task.community)
             self._complete(unit, task, n, delivered_to=shelter)
+
+    def _shelter_for(self, unit: Unit, task: Task) -> str | None:
+        world = self.sim.world
+        if task.destination and world.shelter_free(task.destination) > 0:
+            return task.destination
+        shelter = self.sim.places_by_time(unit, "shelter", need=1)
+        if shelter is None and self.sim.auto_shelters:
+            shelter = self.sim.auto_open_shelter(unit)
+        return shelter
+
+    def _block(self, task: Task, unit: Unit, en: str, zh: str) -> None:
+        """The task cannot go on until something changes (a shelter opens, stock arrives)."""
+        task.blocked_reason = en
+        self.sim.events.emit(self.sim.env.now, "task.blocked", task=task.id, unit=unit.id,
+                             reason={"zh": zh, "en": en})
 
     def _deliver(self, unit: Unit, task: Task) -> Generator:
         supplies = self.sim.supplies

@@ -36,6 +36,18 @@ class KpiTracker:
         self.busy_minutes = 0.0
         self.n_units = 0
         self.t = 0.0
+        # exercise-level measures (injects, orders, plan, exposure), also from events only
+        self.orders_accepted = 0
+        self.injects_sent = 0
+        self.injects_expecting = 0
+        self.injects_on_time = 0
+        self.injects_missed = 0
+        self.exposure: dict[str, float] = {}
+        self.chemical = False
+        self.deaths: dict[tuple[str, str], float] = {}
+        self.level_due: tuple[str, float, float] | None = None
+        self.level_set: dict[str, float] = {}
+        self.plan_actions: dict[tuple[str, str], bool] = {}
         events = getattr(source, "events", source)
         if isinstance(events, EventStream):
             events.subscribe(self.consume)
@@ -81,6 +93,31 @@ class KpiTracker:
                     self.roads_blocked.add(r)
         elif ty == "dispatch":
             self.dispatches += 1
+        elif ty == "order.accepted":
+            self.orders_accepted += 1
+        elif ty == "inject.sent":
+            self.injects_sent += 1
+            if (d.get("expected") or {}).get("op"):
+                self.injects_expecting += 1
+        elif ty == "inject.answered":
+            if d.get("on_time"):
+                self.injects_on_time += 1
+        elif ty == "inject.missed":
+            self.injects_missed += 1
+        elif ty == "hazard.started" and d.get("hazard") == "chemical":
+            self.chemical = True
+        elif ty == "chemical.exposure":
+            self.exposure[str(d.get("id"))] = float(d.get("total_person_minutes", 0.0))
+        elif ty.endswith(".damage") and "deaths" in d:
+            self.deaths[(str(d.get("id")), str(d.get("place")))] = float(d.get("deaths") or 0)
+        elif ty == "plan.level_due":
+            self.level_due = (str(d["level"]), ev.t, float(d.get("within_min", 60)))
+        elif ty == "response.level" and d.get("level"):
+            self.level_set.setdefault(str(d["level"]), ev.t)
+        elif ty == "plan.action_done":
+            self.plan_actions[(str(d.get("level")), str(d.get("op")))] = bool(d.get("on_time"))
+        elif ty == "plan.action_missed":
+            self.plan_actions.setdefault((str(d.get("level")), str(d.get("op"))), False)
         elif ty == "order.rejected":
             self.rejected_orders += 1
         elif ty == "unit.status":
@@ -126,4 +163,27 @@ class KpiTracker:
             "orders_rejected": self.rejected_orders,
             "unit_utilisation": None if not self.n_units or self.t <= 0
             else round(busy / (self.n_units * self.t), 4),
+            "deaths": round(sum(self.deaths.values())),
+            "chemical_release": self.chemical,
+            "person_minutes_above_aegl2": round(sum(self.exposure.values()), 1),
+            "orders_accepted": self.orders_accepted,
+            "injects_sent": self.injects_sent,
+            "injects_expecting": self.injects_expecting,
+            "injects_answered_on_time": self.injects_on_time,
+            "injects_missed": self.injects_missed,
+            "response_level_due": self.level_due[0] if self.level_due else None,
+            "response_level_on_time": self._level_on_time(),
+            "plan_actions_done_on_time": sum(self.plan_actions.values()),
+            "plan_actions_total": len(self.plan_actions),
         }
+
+    _ORDER = ("IV", "III", "II", "I")
+
+    def _level_on_time(self) -> bool | None:
+        if self.level_due is None:
+            return None
+        level, t_due, within = self.level_due
+        times = [t for lvl, t in self.level_set.items()
+                 if lvl in self._ORDER and self._ORDER.index(lvl) >= self._ORDER.index(level)]
+        return bool(times) and min(times) <= t_due + within
+

@@ -142,7 +142,8 @@ class Orders:
                                 f"shelter is already {'open' if open_ else 'closed'}")
         res = self._accept(op, by, {"shelter": shelter})
         w.shelter_open[shelter] = open_
-        self.sim.events.emit(self.sim.env.now, "shelter.opened" if open_ else "shelter.closed", place=shelter)
+        self.sim.events.emit(self.sim.env.now, "shelter.opened" if open_ else "shelter.closed", place=shelter,
+                             by=by)
         return res
 
     def evacuate(self, community: str, by: str = "trainee", people: int | None = None,

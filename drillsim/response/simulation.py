@@ -30,7 +30,7 @@ from drillsim.world.world import World
 
 class Simulation:
     def __init__(self, scenario: Scenario, seed: int | None = None, auto_dispatch: bool = True,
-                 map_data: MapData | None = None) -> None:
+                 map_data: MapData | None = None, auto_shelters: bool | None = None) -> None:
         self.scenario = scenario
         self.seed = scenario.meta.seed if seed is None else int(seed)
         self.env = simpy.Environment()
@@ -46,6 +46,8 @@ class Simulation:
         self.orders = Orders(self)
         self.units: dict[str, Unit] = {}
         self.duration = scenario.meta.duration_min
+        self.auto_shelters = auto_dispatch if auto_shelters is None else auto_shelters
+        """Open shelters on demand when no trainee decides it (pure auto runs)."""
         self.events.subscribe(self._on_event)
         self.events.emit(0.0, "sim.start", scenario=scenario.meta.name, seed=self.seed,
                          auto_dispatch=auto_dispatch, units=len(scenario.units),
@@ -107,6 +109,8 @@ class Simulation:
             if inc is not None:
                 for tid in inc.tasks:
                     self.dispatcher.task_added(self.board.tasks[tid])
+        elif ev.type == "shelter.opened":
+            self.dispatcher.unblock("evacuate")
         elif ev.type == "road.state" and ev.data.get("status") != "open":
             idx = self.world.net.road_index
             roads = {idx[r] for r in ev.data["roads"] if r in idx}
@@ -126,6 +130,21 @@ class Simulation:
         times = world.router.times_from(unit.node, unit.vehicle, unit.spec.ppe)
         best = min(ok, key=lambda pid: (float(times[world.node_of(pid)]), pid))
         return best if times[world.node_of(best)] < float("inf") else None
+
+    def auto_open_shelter(self, unit: Unit) -> str | None:
+        """Auto mode stands in for the trainee: open the nearest closed shelter with room."""
+        world = self.world
+        closed = [p.id for p in world.of_kind("shelter")
+                  if not world.shelter_open[p.id] and p.capacity > world.occupancy[p.id]]
+        if not closed:
+            return None
+        times = world.router.times_from(unit.node, unit.vehicle, unit.spec.ppe)
+        best = min(closed, key=lambda pid: (float(times[world.node_of(pid)]), pid))
+        if not times[world.node_of(best)] < float("inf"):
+            return None
+        world.shelter_open[best] = True
+        self.events.emit(self.env.now, "shelter.opened", place=best, by="auto")
+        return best
 
     def state(self) -> dict[str, Any]:
         """JSON-able live state (units, incidents, world, hazards) for GUI and snapshots."""

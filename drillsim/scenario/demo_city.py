@@ -629,7 +629,7 @@ def _places(g: nx.Graph, rng, village_xy, town_nodes, elev_grid) -> list[dict[st
     ]
     for sid, zh, en, at, cap, typ in shelters:
         P.append({"kind": "shelter", "id": sid, "name": {"zh": zh, "en": en}, "at": at, "capacity": cap,
-                  "type": typ, "town": town_of(*at), "open": True,
+                  "type": typ, "town": town_of(*at), "open": False,
                   "ground_elevation_m": round(elev_grid.sample(*at), 1)})
 
     hospitals = [

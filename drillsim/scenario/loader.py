@@ -103,6 +103,7 @@ def build(data: dict[str, Any], base_dir: Path) -> Scenario:
         incidents=incidents, hazards=list(data.get("hazards") or []),
         injects=list(data.get("injects") or []), seats=list(data.get("seats") or []),
         plan=dict(data.get("plan") or {}), checklists=list(data.get("checklists") or []),
+        initial=dict(data.get("initial") or {}),
         raw=data,
     )
 

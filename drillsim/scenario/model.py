@@ -137,6 +137,8 @@ class Scenario:
     seats: list[dict[str, Any]] = field(default_factory=list)
     plan: dict[str, Any] = field(default_factory=dict)
     checklists: list[dict[str, Any]] = field(default_factory=list)
+    initial: dict[str, Any] = field(default_factory=dict)
+    """Start state: open_shelters, closed_roads."""
     raw: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
     text: str = ""

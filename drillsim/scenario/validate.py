@@ -466,6 +466,7 @@ class _Meaning:
         self.check_incidents()
         self.check_hazards()
         self.check_exercise()
+        self.check_initial()
 
     # -- meta and map
 
@@ -691,6 +692,20 @@ class _Meaning:
                 continue
             if val is not None:
                 _schema_errors(val, h, base, self.rep)
+
+    def check_initial(self) -> None:
+        init = self.d.get("initial")
+        if not isinstance(init, dict) or not self.ok(("initial",)):
+            return
+        for k, sid in enumerate(init.get("open_shelters") or []):
+            kind = self.check_place_ref(("initial", "open_shelters", k), sid, "shelter")
+            if kind is not None and kind != "shelter":
+                p = ("initial", "open_shelters", k)
+                self.add(p, f"{where(p)}: {sid!r} is a {kind.replace('_', ' ')}, not a shelter")
+        for k, road in enumerate(init.get("closed_roads") or []):
+            p = ("initial", "closed_roads", k)
+            if isinstance(road, str) and self.map_ok and road not in self.roads:
+                self.add(p, f"{where(p)}: unknown road id {road!r}{did_you_mean(road, self.roads)}")
 
     def check_exercise(self) -> None:
         seen: dict[str, Path_] = {}

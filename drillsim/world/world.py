@@ -41,11 +41,18 @@ class World:
         self.stock: dict[str, dict[str, float]] = {
             pid: dict(p.stock) for pid, p in self.places.items() if p.kind == "depot"}
         self.occupancy: dict[str, int] = {pid: 0 for pid, p in self.places.items() if p.kind == "shelter"}
+        # shelters are closed until someone opens them (or the scenario starts them open)
+        opened = set(scenario.initial.get("open_shelters") or [])
         self.shelter_open: dict[str, bool] = {
-            pid: bool(p.attrs.get("open", True)) for pid, p in self.places.items() if p.kind == "shelter"}
+            pid: bool(p.attrs.get("open", False)) or pid in opened
+            for pid, p in self.places.items() if p.kind == "shelter"}
         self.beds_used: dict[str, int] = {pid: 0 for pid, p in self.places.items() if p.kind == "hospital"}
         self.residents: dict[str, int] = {
             pid: p.population for pid, p in self.places.items() if p.kind == "community"}
+        closed = [self.net.road_index[r] for r in scenario.initial.get("closed_roads") or []
+                  if r in self.net.road_index]
+        if closed:
+            self.net.set_state(closed, status=RoadStatus.CLOSED)
         self.flags: dict[str, dict[str, Any]] = {}
         """Per-place hazard flags, e.g. {'c3': {'flood_hazard': 'H3'}}."""
 
