@@ -190,10 +190,11 @@ class Archive:
             try:
                 for v in range(version, SCHEMA_VERSION):
                     MIGRATIONS[v](con, path, map_data)
-            except sqlite3.DatabaseError as e:
+            except (sqlite3.DatabaseError, InputError) as e:
                 con.rollback()
                 con.close()
-                raise bad_archive(path, f"cannot migrate archive from version {version}: {e}") from None
+                why = e.problems[0].message if isinstance(e, InputError) and e.problems else str(e)
+                raise bad_archive(path, f"cannot migrate archive from version {version}: {why}") from None
         return cls(path, con, map_data)
 
     def close(self) -> None:
@@ -244,8 +245,8 @@ class Archive:
                 self.con.execute("SELECT t, seq, by, text, data FROM notes ORDER BY id")]
 
     def injects(self) -> list[dict[str, Any]]:
-        """Inject events (sent / answered / missed / edited / cancelled) with their times."""
-        return [{"t": e.t, "seq": e.seq, "type": e.type, **e.data} for e in self.events(types="inject.")]
+        """Inject events (``event``: inject.sent / answered / missed / edited / cancelled) with their times."""
+        return [{**e.data, "t": e.t, "seq": e.seq, "event": e.type} for e in self.events(types="inject.")]
 
     def scenario_text(self) -> str:
         return str(self.meta.get("scenario_text") or "")

@@ -1,0 +1,203 @@
+"""Drill archive: round trip, seek = live state, hash chain, tamper detection, migration of older versions."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from drillsim.core.errors import InputError
+from drillsim.exercise.session import Session
+from drillsim.record import SCHEMA_VERSION, Archive, Recorder, ReplayState
+from drillsim.record.rerun import verify
+from drillsim.scenario import load_scenario
+
+DATA = Path(__file__).parent / "data" / "archives"
+
+
+def copy_drill(tmp_path: Path) -> Path:
+    for name in ("drill.yaml", "grid.graphml"):
+        shutil.copy(DATA / name, tmp_path / name)
+    return tmp_path / "drill.yaml"
+
+
+def record(tmp_path: Path, name: str = "a.drill", checkpoints=(), commit_every: float = 1.0):
+    """Record the small grid drill with an order, a note and an ad-hoc inject; return (session, path, live states)."""
+    sc = load_scenario(copy_drill(tmp_path))
+    s = Session(sc)
+    path = tmp_path / name
+    rec = Recorder(s, path, commit_every=commit_every)
+    live = {}
+    plan = sorted(set(checkpoints) | {40.0, 75.0, 130.0})
+    for t in plan:
+        s.run_until(t)
+        if t == 40.0:
+            s.order("issue_warning", by="county_hq", color="orange", communities=["c1"])
+        elif t == 75.0:
+            s.note("桥梁受损后队伍绕行", by="evaluator", seat="county_hq")
+        elif t == 130.0:
+            s.adhoc_inject({"message": {"zh": "再次坍塌", "en": "Second collapse"},
+                            "effect": {"incident": {"id": "x1", "at": [1500, 3000], "needs": {"rescue": 4}}}})
+        if t in checkpoints:
+            live[t] = json.loads(json.dumps(s.sim.state()))  # a copy: state() shares live dicts
+    s.run()
+    rec.close()
+    return s, path, live
+
+
+def test_round_trip(tmp_path):
+    s, path, _ = record(tmp_path)
+    with Archive.open(path) as a:
+        assert a.schema_version == SCHEMA_VERSION
+        m = a.meta
+        assert m["scenario_text"] == s.scenario.text and m["seed"] == 3 and m["auto_dispatch"] is True
+        assert m["scenario_file"] == "drill.yaml" and m["complete"] is True and m["version"]
+        assert m["digest"] == s.events.digest
+        assert [e.to_json() for e in a.events()] == [e.to_json() for e in s.events.events]
+        assert [i.to_dict() for i in a.inputs()] == [json.loads(json.dumps(i.to_dict())) for i in s.inputs]
+        assert [i.kind for i in a.inputs()] == ["order", "note", "inject"]
+        assert a.notes()[0]["text"] == "桥梁受损后队伍绕行" and a.notes()[0]["seat"] == "county_hq"
+        assert {i["event"] for i in a.injects()} >= {"inject.sent", "inject.answered"}
+        assert a.duration == 360.0
+        assert list(a.events(upto_t=5.0))[-1].t <= 5.0
+        assert a.verify_chain().ok
+        n_snap = a.con.execute("SELECT COUNT(*) FROM snapshots").fetchone()[0]
+        assert 4 <= n_snap <= 6  # every 60 sim minutes
+        assert a.kpis() == s.sim.kpis.summary()
+
+
+def test_state_at_equals_live_state(tmp_path):
+    times = (3.7, 17.25, 33.37, 61.9, 99.1, 141.3, 205.55, 358.9)
+    s, path, live = record(tmp_path, checkpoints=times)
+    with Archive.open(path) as a:
+        for t in times:
+            st = a.state_at(t)
+            assert st["t"] == t
+            got = {u["id"]: u for u in st["units"]}
+            for u in live[t]["units"]:
+                g = got[u["id"]]
+                assert (g["status"], g["task"]) == (u["status"], u["task"]), (t, u, g)
+                assert abs(g["x"] - u["x"]) <= 1.0 and abs(g["y"] - u["y"]) <= 1.0, (t, u, g)
+            inc = {i["id"]: i for i in st["incidents"]}
+            for i in live[t]["incidents"]:
+                assert inc[i["id"]]["first_response"] == i["first_response"]
+                assert inc[i["id"]]["resolved"] == i["resolved"]
+            assert st["events"] == sum(1 for e in s.events.events if e.t <= t)
+            world = live[t]["world"]
+            assert {k: v["occupancy"] for k, v in st["shelters"].items()} == world["occupancy"]
+            assert {k: v["used"] for k, v in st["hospitals"].items()} == world["beds_used"]
+            assert st["roads_not_open"] == world["roads"]
+            for depot, stock in world["stock"].items():
+                assert st["supplies"][depot] == pytest.approx(stock)
+
+
+def test_seek_from_snapshot_equals_full_reduction(tmp_path):
+    _, path, _ = record(tmp_path)
+    with Archive.open(path) as a:
+        for t in (0.0, 59.99, 60.0, 60.01, 187.0, 300.0, 360.0):
+            full = ReplayState(a.context, a.xy)
+            for ev in a.events(upto_t=t):
+                full.apply(ev)
+            assert a.state_at(t) == json.loads(json.dumps(full.view(t)))
+
+
+def test_commit_batching_is_time_based(tmp_path):
+    """With a huge commit interval nothing is committed until close (then everything is)."""
+    sc = load_scenario(copy_drill(tmp_path))
+    s = Session(sc)
+    rec = Recorder(s, tmp_path / "b.drill", commit_every=3600)
+    s.run_until(120)
+    other = sqlite3.connect(tmp_path / "b.drill")
+    assert other.execute("SELECT COUNT(*) FROM events").fetchone()[0] == 2  # sim.start + seats, at creation
+    rec.poll()
+    assert other.execute("SELECT COUNT(*) FROM events").fetchone()[0] == 2
+    rec.flush()
+    assert other.execute("SELECT COUNT(*) FROM events").fetchone()[0] == len(s.events)
+    other.close()
+    rec.close()
+
+
+def test_tamper_with_an_event_is_reported_at_its_seq(tmp_path):
+    _, path, _ = record(tmp_path)
+    con = sqlite3.connect(path)
+    seq, data = con.execute("SELECT seq, data FROM events WHERE type='task.progress' ORDER BY seq LIMIT 1").fetchone()
+    d = json.loads(data)
+    d["amount"] = d["amount"] + 1
+    con.execute("UPDATE events SET data=? WHERE seq=?", (json.dumps(d), seq))
+    con.commit()
+    con.close()
+    with Archive.open(path) as a:
+        r = a.verify_chain()
+        assert not r.ok and r.first_bad == seq and r.checked == seq
+        assert not verify(a).ok
+
+
+def test_deleted_event_and_edited_scenario_are_reported(tmp_path):
+    _, path, _ = record(tmp_path)
+    con = sqlite3.connect(path)
+    con.execute("DELETE FROM events WHERE seq=10")
+    con.commit()
+    with Archive.open(path) as a:
+        assert a.verify_chain().first_bad == 10
+    con.execute("UPDATE meta SET value=? WHERE key='scenario_text'", (json.dumps("meta: {}"),))
+    con.commit()
+    con.close()
+    with Archive.open(path) as a:
+        r = a.verify_chain()
+        assert not r.ok and "scenario" in r.message
+
+
+def test_verify_rerun_identical_and_divergent_input(tmp_path):
+    _, path, _ = record(tmp_path)
+    with Archive.open(path) as a:
+        assert verify(a).ok
+    con = sqlite3.connect(path)
+    con.execute("UPDATE inputs SET t = 50 WHERE kind='order'")  # the warning given 10 min later
+    con.commit()
+    con.close()
+    with Archive.open(path) as a:
+        r = verify(a)
+        assert r.chain.ok and r.divergence is not None
+        assert r.divergence.expected.t == 40.0 and r.divergence.expected.type in ("order.accepted", "warning.issued",
+                                                                                  "inject.answered")
+
+
+def test_migrates_every_older_version(tmp_path):
+    """tests/data/archives/v0.drill (made by make_v0.py) opens, is migrated to the current version."""
+    copy_drill(tmp_path)
+    shutil.copy(DATA / "v0.drill", tmp_path / "v0.drill")
+    raw = sqlite3.connect(tmp_path / "v0.drill")
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == 0
+    n_events = raw.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+    raw.close()
+    with Archive.open(tmp_path / "v0.drill") as a:
+        assert a.schema_version == SCHEMA_VERSION == 1 and a.meta["migrated_from"] == 0
+        assert a.verify_chain().ok and a.verify_chain().checked == n_events
+        assert a.con.execute("SELECT COUNT(*) FROM snapshots").fetchone()[0] >= 4
+        assert [n["text"] for n in a.notes()] == ["桥梁受损后队伍绕行"]
+        assert [i.kind for i in a.inputs()] == ["order", "note"]
+        st = a.state_at(100)
+        assert st["events"] == sum(1 for e in a.events(upto_t=100)) and st["units"][0]["x"] is not None
+        assert a.state_at(250) == json.loads(json.dumps(a.reducer_at(250).view(250)))
+    with Archive.open(tmp_path / "v0.drill") as a:  # second open: nothing left to migrate
+        assert a.meta["migrated_from"] == 0 and a.verify_chain().ok
+
+
+def test_unreadable_archives(tmp_path):
+    (tmp_path / "x.drill").write_text("hello")
+    sqlite3.connect(tmp_path / "y.drill").execute("CREATE TABLE foo(a)").connection.commit()
+    for name, msg in (("x.drill", "not an SQLite file"), ("y.drill", "not a DrillSim archive"),
+                      ("missing.drill", "not found")):
+        with pytest.raises(InputError) as e:
+            Archive.open(tmp_path / name)
+        assert str(e.value).startswith(f"{tmp_path / name}:1:1: ") and msg in str(e.value)
+    _, path, _ = record(tmp_path)
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA user_version=99")
+    con.commit()
+    con.close()
+    with pytest.raises(InputError, match="newer"):
+        Archive.open(path)
