@@ -100,6 +100,7 @@ class Recorder:
         self._snaps: list[tuple] = []
         self._last_commit = time.monotonic()
         self.closed = False
+        self.snapshot_errors: list[str] = []
         self._stream = sim.events.events
         self._next = 0
         self._drain()
@@ -128,9 +129,13 @@ class Recorder:
 
     def _record_event(self, ev: Event) -> None:
         if ev.t > self.next_snap:
-            snap = snapshot_rows(self.state, ev.t, self.every)
-            self._snaps.append(snap)
-            self.next_snap = snap[0] + self.every
+            try:
+                snap = snapshot_rows(self.state, ev.t, self.every)
+                self._snaps.append(snap)
+                self.next_snap = snap[0] + self.every
+            except (TypeError, ValueError) as e:  # never break the drill: seek just reads more events
+                self.next_snap = (math.ceil(ev.t / self.every)) * self.every
+                self.snapshot_errors.append(f"t={ev.t:g}: {e}")
         self.hash = chain_next(self.hash, ev.to_json())
         data = canonical_json(ev.data)
         self._events.append((ev.seq, ev.t, ev.type, data, self.hash))

@@ -49,17 +49,50 @@ def context_from_sim(sim: Any) -> dict[str, Any]:
     }
 
 
+def _enc(v: Any) -> Any:
+    """JSON-able encoding of a KpiTracker attribute: sets, tuples and non-string dict keys survive."""
+    if isinstance(v, (set, frozenset)):
+        return {"__set__": sorted((_enc(x) for x in v), key=repr)}
+    if isinstance(v, tuple):
+        return {"__tuple__": [_enc(x) for x in v]}
+    if isinstance(v, dict):
+        if all(isinstance(k, str) for k in v):
+            return {k: _enc(x) for k, x in v.items()}
+        return {"__items__": [[_enc(k), _enc(x)] for k, x in v.items()]}
+    if isinstance(v, list):
+        return [_enc(x) for x in v]
+    if hasattr(v, "item"):  # numpy scalar
+        return v.item()
+    return v
+
+
+def _dec(v: Any) -> Any:
+    if isinstance(v, dict):
+        if "__set__" in v and len(v) == 1:
+            return {_hashable(_dec(x)) for x in v["__set__"]}
+        if "__tuple__" in v and len(v) == 1:
+            return tuple(_dec(x) for x in v["__tuple__"])
+        if "__items__" in v and len(v) == 1:
+            return {_hashable(_dec(k)): _dec(x) for k, x in v["__items__"]}
+        return {k: _dec(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_dec(x) for x in v]
+    return v
+
+
+def _hashable(v: Any) -> Any:
+    return tuple(_hashable(x) for x in v) if isinstance(v, list) else v
+
+
 def kpi_dump(k: KpiTracker) -> dict[str, Any]:
-    out = {}
-    for key, v in vars(k).items():
-        out[key] = sorted(v) if isinstance(v, set) else v
-    return out
+    """KpiTracker's attributes as JSON-able data (whatever KPIs it grows, as long as they are plain data)."""
+    return {key: _enc(v) for key, v in vars(k).items() if not callable(v)}
 
 
 def kpi_load(d: dict[str, Any]) -> KpiTracker:
     k = KpiTracker()
     for key, v in d.items():
-        setattr(k, key, set(v) if isinstance(getattr(k, key, None), set) else v)
+        setattr(k, key, _dec(v))
     return k
 
 

@@ -64,7 +64,12 @@ class VerifyResult:
 def rerun(archive: Archive, until: float | None = None) -> Session:
     """Re-apply the archive's inputs to a fresh session up to ``until`` (default: the recorded end)."""
     session = new_session(archive)
-    session.replay_inputs(archive.inputs(), until=archive.duration if until is None else until)
+    if until is None:
+        until = archive.duration
+        if not archive.meta.get("complete"):
+            # a cut-off recording: also run the events due at its last instant (run_until(t) stops before them)
+            until = min(float(archive.meta.get("duration_min") or until), until + 1e-6)
+    session.replay_inputs(archive.inputs(), until=until)
     return session
 
 
