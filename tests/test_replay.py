@@ -101,7 +101,7 @@ def test_branch_equal_before_and_diverges_after(drill, tmp_path, capsys):
     other = tmp_path / "b.orders.yaml"
     other.write_text("orders:\n"
                      "  - {t: 10, by: county_hq, op: set_response_level, level: I}\n"  # before MIN: ignored
-                     "  - {t: 70, by: county_hq, op: set_response_level, level: II}\n"
+                     "  - {t: 70, note: 改为先撤回消防一队, by: evaluator}\n"
                      "  - {t: 80, by: county_hq, op: recall, unit: f1-1}\n", encoding="utf-8")
     b = tmp_path / "b.drill"
     assert cli("branch", drill, "--at", 60, "-o", b, "--orders", other) == 0
@@ -118,7 +118,7 @@ def test_branch_equal_before_and_diverges_after(drill, tmp_path, capsys):
     res = json.loads(capsys.readouterr().out)
     d = res["first_divergence"]
     assert d is not None and d["t"] >= 60 and d["seq"] >= len(before)
-    assert d["b"]["type"].split(".")[0] in ("response", "order") and d["t"] == 70
+    assert d["b"]["type"] == "note" and d["t"] == 70
     assert any(r["kpi"] == "dispatches" for r in res["kpis"]) and not res["identical"]
     assert cli("compare", drill, b) == 0
     out = capsys.readouterr().out

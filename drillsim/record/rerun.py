@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from drillsim.core.errors import InputError, Problem
-from drillsim.core.events import Event
 from drillsim.exercise.inputs import Input
 from drillsim.exercise.session import Session
 from drillsim.record.archive import Archive, ChainResult, Divergence, base_dirs, first_divergence
@@ -120,8 +119,8 @@ def compare(a: Archive, b: Archive) -> dict[str, Any]:
         rows.append({"kpi": k, "a": va, "b": vb, "delta": delta})
     first = None
     if div is not None:
-        ev: Event | None = div.expected or div.got
-        first = {"seq": div.seq, "t": None if ev is None else ev.t,
+        times = [e.t for e in (div.expected, div.got) if e is not None]
+        first = {"seq": div.seq, "t": min(times) if times else None,
                  "a": None if div.expected is None else {"type": div.expected.type, "t": div.expected.t},
                  "b": None if div.got is None else {"type": div.got.type, "t": div.got.t}}
     return {"a": str(a.path), "b": str(b.path), "kpis": rows, "first_divergence": first,
