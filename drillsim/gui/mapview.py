@@ -149,7 +149,7 @@ def overlay_rgba(ov: dict[str, Any], t: float) -> tuple[np.ndarray, np.ndarray] 
             for lvl, col in INTENSITY_COLORS.items():
                 m = v >= lvl
                 rgba[m, :3] = _hex(col)
-                rgba[m, 3] = 120
+                rgba[m, 3] = min(150, 25 + 25 * (lvl - 6))
         elif field == "aegl_zone":
             for z, col in AEGL_COLORS.items():
                 m = v == z
