@@ -244,7 +244,8 @@ class Flood(Hazard):
                     ctx.incident(f"{self.id}-evac-{pl.id}",
                                  {"zh": f"{pl.name['zh']} 洪水转移", "en": f"Flood: evacuate {pl.name['en']}"},
                                  pl.at, needs={"evacuate": pl.id}, priority=1, cause=self.id, place=pl.id)
-                people = int(world.residents.get(pl.id, 0))
+                # those who cannot leave by themselves need boat rescue; the rest are evacuated
+                people = int(round(world.residents.get(pl.id, 0) * float(p["places"].get("rescue_share", 0.05))))
                 if cls in ("significant", "extreme") and pl.id not in rescue and people > 0:
                     rescue.add(pl.id)
                     ctx.incident(f"{self.id}-rescue-{pl.id}",

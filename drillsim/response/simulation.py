@@ -15,6 +15,7 @@ import simpy
 from drillsim.core.events import Event, EventStream
 from drillsim.core.rng import RandomStreams
 from drillsim.hazards.base import Hazard, HazardContext
+from drillsim.hazards.chains import ChainWatcher
 from drillsim.hazards.registry import build_hazard
 from drillsim.response.board import TaskBoard
 from drillsim.response.dispatcher import Dispatcher
@@ -62,6 +63,7 @@ class Simulation:
         self.hazard_ctx.hazards = self.hazards
         for h in self.hazards.values():
             h.schedule()
+        ChainWatcher(self.hazard_ctx, self.hazards)
         for inc in scenario.incidents:
             self.env.process(self._incident_at(inc))
         self._ended = False

@@ -691,7 +691,43 @@ class _Meaning:
                                            f"resources/schemas/hazard-{t}.json is broken ({type(e).__name__}: {e})")
                 continue
             if val is not None:
-                _schema_errors(val, h, base, self.rep)
+                _schema_errors(val, {k: v for k, v in h.items() if k != "trigger"}, base, self.rep)
+        self.check_triggers(seen)
+
+    def check_triggers(self, hazard_ids: dict[str, Path_]) -> None:
+        """Chain triggers (灾害链): the source hazard, the place and the condition."""
+        for i, h in _items(self.d, "hazards"):
+            trig = h.get("trigger")
+            base = ("hazards", i, "trigger")
+            if trig is None:
+                continue
+            if not isinstance(trig, dict):
+                self.add(base, f"{where(base)}: a trigger is a mapping like "
+                               "{by: eq1, place: plant_cl, field: intensity, '>=': 8}")
+                continue
+            if h.get("start_min") != "triggered":
+                self.add(("hazards", i, "start_min"), f"{where(('hazards', i, 'start_min'))}: a hazard with a "
+                                                      "trigger must have start_min: triggered")
+            by = trig.get("by")
+            if by not in hazard_ids:
+                self.add(base + ("by",), f"{where(base + ('by',))}: unknown hazard {by!r}"
+                                         f"{did_you_mean(str(by), list(hazard_ids))}")
+            elif by == h.get("id"):
+                self.add(base + ("by",), f"{where(base + ('by',))}: a hazard cannot trigger itself")
+            if "place" in trig:
+                self.check_place_ref(base + ("place",), trig.get("place"))
+            elif "at" in trig:
+                self.check_point(base + ("at",), trig.get("at"))
+            else:
+                self.add(base, f"{where(base)}: say where to watch: 'place: <id>' or 'at: [x, y]'")
+            if not isinstance(trig.get("field"), str):
+                self.add(base, f"{where(base)}: name the source field to watch, e.g. field: intensity")
+            ops = [k for k in (">=", ">", "<=", "<") if k in trig]
+            if not ops and not trig.get("reached"):
+                self.add(base, f"{where(base)}: give a condition: '>=': N (or >, <=, <), or reached: true")
+            for k in ops:
+                if not isinstance(trig[k], (int, float)) or isinstance(trig[k], bool):
+                    self.add(base + (k,), f"{where(base + (k,))}: threshold must be a number")
 
     def check_initial(self) -> None:
         init = self.d.get("initial")
