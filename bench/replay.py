@@ -6,7 +6,7 @@ twice in this process -- once plain, once recorded into a ``.drill`` archive --
 and reports the wall-time ratio (goal <= 1.2), then seeks the archive to random
 times (goal p95 <= 100 ms) and reports bytes per event.
 
-Usage: python bench/replay.py [--nodes 20000] [--units 300] [--incidents 1500] [--hours 72] [--seeks 200]
+Usage: python bench/replay.py [--nodes 10000] [--units 200] [--incidents 600] [--hours 72] [--seeks 200]
 The last line is one JSON object with the figures and the scale parameters.
 """
 
@@ -83,9 +83,9 @@ def run_once(sc: Scenario, m, record_to: Path | None) -> tuple[float, Session]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--nodes", type=int, default=20_000)
-    ap.add_argument("--units", type=int, default=300)
-    ap.add_argument("--incidents", type=int, default=1500)
+    ap.add_argument("--nodes", type=int, default=10_000)
+    ap.add_argument("--units", type=int, default=200)
+    ap.add_argument("--incidents", type=int, default=600)
     ap.add_argument("--hours", type=float, default=72.0)
     ap.add_argument("--seeks", type=int, default=200)
     ap.add_argument("--repeats", type=int, default=2, help="plain/recorded pairs (the ratio uses the best of each)")

@@ -47,6 +47,11 @@ def snapshot_rows(st: ReplayState, t_next_event: float, every: float) -> tuple[f
     return (label, st.last_seq, "zlib-json", pack_json(st.dump()))
 
 
+def event_line(ev: Event, data_json: str) -> str:
+    """``ev.to_json()`` built around an already encoded payload (sorted keys: data, seq, t, type)."""
+    return f'{{"data":{data_json},"seq":{ev.seq},"t":{json.dumps(round(ev.t, 6))},"type":{json.dumps(ev.type, ensure_ascii=False)}}}'
+
+
 def _json(obj: Any) -> str:
     return json.dumps(obj, sort_keys=True, ensure_ascii=False, default=str)
 
@@ -136,8 +141,8 @@ class Recorder:
             except (TypeError, ValueError) as e:  # never break the drill: seek just reads more events
                 self.next_snap = (math.ceil(ev.t / self.every)) * self.every
                 self.snapshot_errors.append(f"t={ev.t:g}: {e}")
-        self.hash = chain_next(self.hash, ev.to_json())
         data = canonical_json(ev.data)
+        self.hash = chain_next(self.hash, event_line(ev, data))
         self._events.append((ev.seq, ev.t, ev.type, data, self.hash))
         if ev.type == "note":
             self._notes.append((ev.t, ev.seq, ev.data.get("by"), ev.data.get("text"), data))
