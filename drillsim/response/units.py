@@ -52,6 +52,9 @@ class Unit:
         self._next: Task | None = None
         self._reroute = False
         self._recalled = False
+        self._dest: int | None = None
+        self._route_roads: frozenset[int] = frozenset()
+        self._can: dict[str, bool] = {}
         self.proc = sim.env.process(self._run())
 
     # ------------------------------------------------------------------ queries
@@ -65,6 +68,13 @@ class Unit:
         return self.status in (IDLE, RETURNING) and self._next is None and not self._recalled
 
     def can(self, kind: str) -> bool:
+        """Whether the unit has the skill and capacity for a task kind (fixed per unit, cached)."""
+        ok = self._can.get(kind)
+        if ok is None:
+            ok = self._can[kind] = self._can_uncached(kind)
+        return ok
+
+    def _can_uncached(self, kind: str) -> bool:
         skill = catalog.task_params()[kind]["skill"]
         if skill not in self.spec.skills:
             return False
@@ -118,12 +128,14 @@ class Unit:
 
     def road_closed(self, roads: set[int]) -> None:
         """Re-route if a road still ahead on the current route became impassable."""
-        if self.route is None or self._reroute:
-            return
+        if self.route is None or self._reroute or roads.isdisjoint(self._route_roads):
+            return  # the set test is O(closed roads): most units are not affected
         _, _, k = self.route.position(self.sim.world.net, self.sim.env.now - self.route_t0)
         ahead = self.route.roads[k:]
         if roads.intersection(ahead.tolist()):
             self._reroute = True
+            if self._dest is not None:  # routes to a shared destination come from one search
+                self.sim.world.router.expect(self._dest, self.vehicle, self.spec.ppe)
             self.proc.interrupt("reroute")
 
     # ------------------------------------------------------------------ process
@@ -188,6 +200,7 @@ class Unit:
         net = self.sim.world.net
         if self.status not in (RETURNING, TRANSPORTING):
             self._set_status(ENROUTE)
+        self._dest = dest
         while self.node != dest:
             route = router.route(self.node, dest, self.vehicle, self.spec.ppe)
             if route is None:
@@ -205,6 +218,7 @@ class Unit:
                     raise Recall()
                 continue
             self.route, self.route_t0 = route, env.now
+            self._route_roads = frozenset(route.roads.tolist())
             self.eta = env.now + route.minutes
             self._emit("unit.depart", dest=int(dest), eta=round(self.eta, 3),
                        path=[int(n) for n in route.nodes], times=[round(float(t), 3) for t in route.times])

@@ -107,6 +107,7 @@ class RoadNetwork:
         # transpose structure: arcs sorted by (dst, src), positions into the forward data
         t_order = np.lexsort((self.arc_src, self.arc_dst))
         self.t_perm = t_order
+        self._arc_key = self.arc_src * self.n_nodes + self.arc_dst  # sorted: arcs are in (src, dst) order
         t_indptr = np.zeros(self.n_nodes + 1, dtype=np.int64)
         np.cumsum(np.bincount(self.arc_dst, minlength=self.n_nodes), out=t_indptr[1:])
         self.t_indptr = t_indptr
@@ -119,6 +120,8 @@ class RoadNetwork:
         self._vehicle = {name: vehicles[name] for name in VEHICLE_CLASSES}
         self._weights: dict[tuple[str, bool], np.ndarray] = {}
         self._matrices: dict[tuple[str, bool, bool], sp.csr_matrix] = {}
+        self._class_version = -1
+        self._classes: dict[tuple[str, bool], tuple[str, bool]] = {}
 
     # ------------------------------------------------------------------ lookup
     def nearest_node(self, x: float, y: float) -> int:
@@ -140,6 +143,47 @@ class RoadNetwork:
         if k < hi and self.arc_dst[k] == b:
             return k
         raise KeyError((a, b))
+
+    def arcs_along(self, nodes: np.ndarray) -> np.ndarray:
+        """CSR positions of the arcs between consecutive ``nodes`` (one vectorised search)."""
+        nodes = np.asarray(nodes, dtype=np.int64)
+        if nodes.size < 2:
+            return np.array([], dtype=np.int64)
+        keys = nodes[:-1] * self.n_nodes + nodes[1:]
+        k = np.searchsorted(self._arc_key, keys)
+        if (k >= self._arc_key.size).any() or (self._arc_key[np.minimum(k, self._arc_key.size - 1)] != keys).any():
+            raise KeyError("no arc between some consecutive nodes")
+        return k.astype(np.int64)
+
+    def weight_class(self, vehicle: str, ppe: bool = False) -> tuple[str, bool]:
+        """The first (vehicle, ppe) class whose weights are proportional to this one's.
+
+        Per road, weight = length / (base speed * vehicle factor * speed factor), so
+        two classes differ by a constant factor unless they differ in which roads
+        they may use (water depth between their limits, contamination without
+        PPE). Proportional classes have the same fastest paths, so they can share
+        search trees.
+        """
+        vehicle = vehicle if vehicle in self._vehicle else "ordinary"
+        if self._class_version != self.version:
+            self._class_version = self.version
+            self._classes = {}
+        key = (vehicle, bool(ppe))
+        if key not in self._classes:
+            mine = self._blocked(*key)
+            self._classes[key] = key
+            for other in ((v, p) for p in (False, True) for v in VEHICLE_CLASSES):
+                if other == key:
+                    break
+                if np.array_equal(self._blocked(*other), mine):
+                    self._classes[key] = other
+                    break
+        return self._classes[key]
+
+    def _blocked(self, vehicle: str, ppe: bool) -> np.ndarray:
+        veh = self._vehicle[vehicle]
+        blocked = self.closed | (self.water_depth > veh["max_water_depth_m"])
+        return blocked if ppe else blocked | self.contaminated
 
     # ------------------------------------------------------------------ state
     def set_state(
