@@ -41,7 +41,8 @@ def drill(tmp_path) -> Path:
 def test_run_record_verify_ok(drill, capsys):
     capsys.readouterr()
     assert cli("verify", drill) == 0
-    assert "OK" in capsys.readouterr().out or True
+    out = capsys.readouterr().out
+    assert "校验通过" in out or "OK" in out
     assert cli("verify", drill, "--json") == 0
     res = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert res["ok"] and res["chain_ok"] and res["events_checked"] == res["rerun_events"] > 50
@@ -73,7 +74,8 @@ def test_verify_exit_codes(drill, tmp_path, capsys):
     assert "first divergence at event seq" in err and "expected:" in err and "got:" in err and "color" in err
     for path, msg in ((tmp_path / "nope.drill", "not found"), (tmp_path / "drill.yaml", "not an SQLite file")):
         assert cli("verify", path) == 2
-        assert capsys.readouterr().err.startswith(f"{path}:1:1: ")
+        err = capsys.readouterr().err
+        assert err.startswith(f"{path}:1:1: ") and msg in err
     wrong = tmp_path / "wrong.drill"
     sqlite3.connect(wrong).execute("CREATE TABLE t(a)").connection.commit()
     assert cli("verify", wrong) == 2
