@@ -23,6 +23,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="print the path of the scenario JSON Schema (for editors) and exit")
 
 
+def _check_orders(path: str) -> list[Problem]:
+    """An orders file (``*.orders.yaml``) is checked as orders, not as a scenario."""
+    from drillsim.core.errors import InputError
+    from drillsim.exercise.order_file import load_orders
+
+    try:
+        load_orders(path)
+    except InputError as e:
+        return list(e.problems)
+    return []
+
+
 def run(args: argparse.Namespace) -> int:
     from drillsim.scenario.validate import check_file, schema_path, summary
 
@@ -34,6 +46,12 @@ def run(args: argparse.Namespace) -> int:
         return 2
     problems: list[Problem] = []
     for f in args.files:
+        if f.endswith(".orders.yaml"):
+            found = _check_orders(f)
+            problems.extend(found)
+            if not found:
+                print(f"{f}: OK (orders file)")
+            continue
         try:
             data, found = check_file(f)
         except Exception as e:  # last resort: a bug in the checks, never a traceback

@@ -318,6 +318,8 @@ class Seats:
                 people = int(round(world.residents.get(cid, 0) * reach))
                 self.warned[cid] = {"color": color, "t": self.sim.now, "reached": people}
                 world.set_flag(cid, "warning", color)
+                share = float(world.flags.get(cid, {}).get("warned_share", 0.0))
+                world.set_flag(cid, "warned_share", round(max(share, reach), 4))
             self.sim.events.emit(self.sim.now, "warning.received", color=color, communities=targets,
                                  reach=round(reach, 4),
                                  people=int(sum(round(world.residents.get(c, 0) * reach) for c in targets)))

@@ -159,6 +159,7 @@ class ChemicalRelease(Hazard):
         self.caveat = self._caveat()
         self.contaminated: set[int] = set()
         self.person_minutes: dict[str, float] = {}
+        self.indoor_mg_m3: dict[str, float] = {}
         self.people_exposed: dict[str, int] = {}
         self.advised: set[str] = set()
         self.evacuation_called: set[str] = set()
@@ -330,13 +331,27 @@ class ChemicalRelease(Hazard):
                 self.contaminated = red
             # communities
             if comms:
-                cppm = mg_m3_to_ppm(self.concentration(cx, cy, t), self.mw, self.mv)
+                cout = self.concentration(cx, cy, t)
+                cppm = mg_m3_to_ppm(cout, self.mw, self.mv)
                 zones = self.zone_of(cppm)
                 remaining = self._t0() + self.duration - t
-                for c, z, p in zip(comms, zones, cppm):
+                ach = float(dispersion_params().get("shelter_in_place_ach_per_h", 0.5))
+                keep = math.exp(-ach * dt / 60.0)
+                aegl2 = self.aegl_ppm[2]
+                for c, z, p, co in zip(comms, zones, cppm, cout):
+                    # indoor air of warned households (one-compartment infiltration)
+                    cin = self.indoor_mg_m3.get(c.id, 0.0) * keep + float(co) * (1.0 - keep)
+                    self.indoor_mg_m3[c.id] = cin
+                    present = int(world.residents.get(c.id, c.population))
+                    warned = float(world.flags.get(c.id, {}).get("warned_share", 0.0))
+                    sheltered = int(round(present * warned))
+                    above = (present - sheltered if z >= 2 else 0)
+                    if mg_m3_to_ppm(cin, self.mw, self.mv) >= aegl2:
+                        above += sheltered
+                    if above > 0:
+                        self.people_exposed[c.id] = max(self.people_exposed.get(c.id, 0), above)
+                        self.person_minutes[c.id] = self.person_minutes.get(c.id, 0.0) + above * dt
                     if z >= 2:
-                        self.people_exposed[c.id] = max(self.people_exposed.get(c.id, 0), c.population)
-                        self.person_minutes[c.id] = self.person_minutes.get(c.id, 0.0) + c.population * dt
                         if remaining >= evac_remaining and c.id not in self.evacuation_called:
                             self.evacuation_called.add(c.id)
                             ctx.incident(f"{self.id}:evacuate:{c.id}",
