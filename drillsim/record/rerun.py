@@ -91,6 +91,8 @@ def branch(archive: Archive, at: float, out: str | Path, orders: list[Input] | N
            scenario: Scenario | None = None) -> Session:
     """A what-if: the archive's inputs up to ``at``, then ``orders`` (those after ``at``) to the end, recorded to ``out``."""
     at = float(at)
+    if Path(out).resolve() == archive.path.resolve():
+        raise InputError(Problem(str(out), 1, 1, "the branch must be written to a new file, not over its parent"))
     before = [i for i in archive.inputs() if i.t <= at]
     after = [i for i in (orders or []) if i.t > at]
     session = new_session(archive, scenario)
