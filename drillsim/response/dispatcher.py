@@ -5,11 +5,15 @@ capable units by travel time until enough are on it (``tasks.yaml: dispatch``);
 when a unit becomes free, give it the open task that minimises
 ``travel minutes + priority_penalty_min * (priority - 1)``. Searches are bounded
 Dijkstra balls that grow until a candidate is found, so cost follows distance,
-not map size.
+not map size. The first ball is sized from straight-line lower bounds, and a
+ball is only accepted once it covers the best candidate's score, so the choice
+is the same as with an unbounded search. Capable units per task kind and open
+tasks per kind are indexed, so a choice does not scan every unit and task.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import TYPE_CHECKING
 
@@ -30,11 +34,37 @@ class Dispatcher:
         p = catalog.task_params()["dispatch"]
         self.params = p
         self.penalty = float(p.get("priority_penalty_min", 60))
+        self._capable_n = -1
+        self._capable_of: dict[str, list[Unit]] = {}
+        self._indexed = 0
+        self._open: dict[str, dict[str, Task]] = {}
+
+    # ------------------------------------------------------------------ indexes
+    def capable(self, kind: str) -> list[Unit]:
+        """Units that can do ``kind`` (skills and capacity are fixed; rebuilt if units are added)."""
+        if self._capable_n != len(self.sim.units):
+            self._capable_n = len(self.sim.units)
+            self._capable_of = {}
+        units = self._capable_of.get(kind)
+        if units is None:
+            units = self._capable_of[kind] = [u for u in self.sim.units.values() if u.can(kind)]
+        return units
+
+    def open_by_kind(self) -> dict[str, dict[str, Task]]:
+        """Open tasks per kind: new board tasks are indexed incrementally, finished ones dropped lazily."""
+        tasks = self.sim.board.tasks
+        if len(tasks) != self._indexed:
+            for t in itertools.islice(tasks.values(), self._indexed, None):
+                self._open.setdefault(t.kind, {})[t.id] = t
+            self._indexed = len(tasks)
+        return self._open
 
     # ------------------------------------------------------------------ policy
     def wanted_units(self, task: Task) -> int:
         """How many units this task should have now."""
         p = self.params[task.kind]
+        if task.kind == "suppress":  # open-ended: every crew helps until the fire is contained
+            return int(p["max_units"]) if task.open else 0
         remaining = task.quantity - task.done_qty
         if remaining <= 1e-9 or task.blocked_reason:
             return 0
@@ -79,53 +109,87 @@ class Dispatcher:
         unit.assign(task)
 
     def fill(self, task: Task) -> None:
+        reach: dict = {}  # searches from the task, reused while the network stands still
         while self.needy(task):
-            unit = self.nearest_free_unit(task)
+            unit = self.nearest_free_unit(task, reach)
             if unit is None:
                 return
             self.assign(unit, task, by="auto")
 
-    def nearest_free_unit(self, task: Task) -> Unit | None:
-        groups: dict[tuple[str, bool], list[Unit]] = {}
-        for u in self.sim.units.values():
-            if u.free and u.can(task.kind):
-                groups.setdefault((u.vehicle, u.spec.ppe), []).append(u)
+    def nearest_free_unit(self, task: Task, reach: dict | None = None) -> Unit | None:
+        """The free capable unit with the least travel time to the task (ties: lowest id)."""
+        groups: dict[tuple[str, bool], list[tuple[Unit, int]]] = {}
+        for u in self.capable(task.kind):
+            if u.free:
+                groups.setdefault((u.vehicle, u.spec.ppe), []).append((u, u.current_node()))
         if not groups:
             return None
         router = self.sim.world.router
-        limit = 20.0
+        nodes = [n for g in groups.values() for _, n in g]
+        limit = max(5.0, 2.0 * float(router.lower_bounds(task.node, np.array(nodes)).min()))
+        reach = {} if reach is None else reach
         while True:
             best, best_t = None, math.inf
             complete = True
-            for (vehicle, ppe), units in sorted(groups.items()):
-                dist = router.times_to(task.node, vehicle, ppe, limit=limit)
-                for u in units:
-                    t = float(dist[u.current_node()])
+            for (vehicle, ppe), units in sorted(groups.items(), key=lambda kv: kv[0]):
+                dist, done = self._times_to(task.node, vehicle, ppe, limit, reach)
+                for u, n in units:
+                    t = float(dist[n])
                     if t < best_t or (t == best_t and best is not None and u.id < best.id):
                         best, best_t = u, t
-                if np.isinf(dist).sum() > 0:
-                    complete = False
-            if best is not None:
+                complete = complete and done
+            # every group's ball covers ``limit``: a unit found within it is the nearest overall
+            if best is not None and best_t <= limit:
                 return best
             if complete or limit > 1e6:
-                return None
+                return best
             limit *= 4.0
 
+    def _times_to(self, node: int, vehicle: str, ppe: bool, limit: float,
+                  reach: dict) -> tuple[np.ndarray, bool]:
+        """Backward times to ``node`` covering ``limit`` (cached in ``reach``); and whether complete."""
+        cached = reach.get((vehicle, ppe))
+        if cached is not None and (cached[0] >= limit or cached[3]):
+            return cached[1], cached[3]
+        dist = self.sim.world.router.times_to(node, vehicle, ppe, limit=limit)
+        n_reached = int(np.count_nonzero(np.isfinite(dist)))
+        # complete: everything reachable is settled (all nodes, or the ball stopped growing)
+        complete = n_reached == dist.size or (cached is not None and cached[2] == n_reached)
+        reach[(vehicle, ppe)] = (limit, dist, n_reached, complete)
+        return dist, complete
+
     def best_task_for(self, unit: Unit) -> Task | None:
-        candidates = [t for t in self.sim.board.open_tasks() if unit.can(t.kind) and self.needy(t)]
+        """The needy task minimising travel minutes + priority penalty (ties: created, id)."""
+        candidates = []
+        for kind, tasks in self.open_by_kind().items():
+            if not unit.can(kind):
+                continue
+            for t in list(tasks.values()):
+                if not t.open:
+                    del tasks[t.id]
+                elif self.needy(t):
+                    candidates.append(t)
         if not candidates:
             return None
         router = self.sim.world.router
-        limit = 30.0
+        src = unit.current_node()
+        nodes = np.array([t.node for t in candidates], dtype=np.int64)
+        penalty = np.array([self.penalty * (t.priority - 1) for t in candidates])
+        limit = max(5.0, 2.0 * float((router.lower_bounds(src, nodes) + penalty).min()))
+        reached_before = -1
         while True:
-            dist = router.times_from(unit.current_node(), unit.vehicle, unit.spec.ppe, limit=limit)
-            scored = [(float(dist[t.node]) + self.penalty * (t.priority - 1), t.created, t.id, t)
-                      for t in candidates if np.isfinite(dist[t.node])]
-            if scored:
-                best = min(scored, key=lambda s: s[:3])
-                # a better-priority task may lie just beyond the ball: widen once to be fair
+            dist = router.times_from(src, unit.vehicle, unit.spec.ppe, limit=limit)
+            score = dist[nodes] + penalty
+            ok = np.flatnonzero(np.isfinite(score))
+            best = None
+            if ok.size:
+                best = min(((float(score[i]), candidates[i].created, candidates[i].id, candidates[i])
+                            for i in ok.tolist()), key=lambda s: s[:3])
+                # tasks beyond the ball score more than ``limit``: the best inside is the best overall
                 if best[0] <= limit:
                     return best[3]
-            if np.isfinite(dist).all() or limit > 1e6:
-                return min(scored, key=lambda s: s[:3])[3] if scored else None
+            reached = int(np.count_nonzero(np.isfinite(dist)))
+            if reached == dist.size or reached == reached_before or limit > 1e6:
+                return best[3] if best else None
+            reached_before = reached
             limit *= 4.0

@@ -129,7 +129,8 @@ class Simulation:
             ok = [p.id for p in world.of_kind("shelter") if world.shelter_free(p.id) >= min(need, 1)]
         if not ok:
             return None
-        times = world.router.times_from(unit.node, unit.vehicle, unit.spec.ppe)
+        times = world.router.times_from_nearest(unit.node, [world.node_of(p) for p in ok], unit.vehicle,
+                                                unit.spec.ppe)
         best = min(ok, key=lambda pid: (float(times[world.node_of(pid)]), pid))
         return best if times[world.node_of(best)] < float("inf") else None
 
@@ -140,7 +141,8 @@ class Simulation:
                   if not world.shelter_open[p.id] and p.capacity > world.occupancy[p.id]]
         if not closed:
             return None
-        times = world.router.times_from(unit.node, unit.vehicle, unit.spec.ppe)
+        times = world.router.times_from_nearest(unit.node, [world.node_of(p) for p in closed], unit.vehicle,
+                                                unit.spec.ppe)
         best = min(closed, key=lambda pid: (float(times[world.node_of(pid)]), pid))
         if not times[world.node_of(best)] < float("inf"):
             return None

@@ -62,7 +62,8 @@ class SupplySystem:
                       and d != task.destination]
         if not candidates:
             return None, {}
-        times = self.world.router.times_from(unit.node, unit.vehicle, unit.spec.ppe)
+        times = self.world.router.times_from_nearest(
+            unit.node, [self.world.node_of(d) for d in candidates], unit.vehicle, unit.spec.ppe)
         reachable = [(float(times[self.world.node_of(d)]), d) for d in candidates]
         reachable = [(t, d) for t, d in reachable if t < float("inf")]
         if not reachable:

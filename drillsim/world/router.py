@@ -75,6 +75,11 @@ class Router:
         d = float(np.hypot(self.net.x[a] - self.net.x[b], self.net.y[a] - self.net.y[b]))
         return d / self._max_speed
 
+    def lower_bounds(self, src: int, nodes: np.ndarray) -> np.ndarray:
+        """:meth:`lower_bound` from ``src`` to many nodes at once."""
+        nodes = np.asarray(nodes, dtype=np.int64)
+        return np.hypot(self.net.x[nodes] - self.net.x[src], self.net.y[nodes] - self.net.y[src]) / self._max_speed
+
     def times_from(self, src: int, vehicle: str = "ordinary", ppe: bool = False,
                    limit: float = np.inf) -> np.ndarray:
         """Minutes from ``src`` to every node (inf beyond ``limit`` or unreachable)."""
@@ -98,8 +103,7 @@ class Router:
         targets = np.asarray(targets, dtype=np.int64)
         if targets.size == 0:
             return np.full(self.net.n_nodes, np.inf)
-        d = np.hypot(self.net.x[targets] - self.net.x[src], self.net.y[targets] - self.net.y[src])
-        limit = max(float(d.min()) / self._max_speed * 2.0, 5.0)
+        limit = max(float(self.lower_bounds(src, targets).min()) * 2.0, 5.0)
         m = self.net.matrix(vehicle, ppe)
         reached_before = -1
         while True:
