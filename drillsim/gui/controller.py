@@ -114,7 +114,7 @@ class DrillController(QObject):
         nt = self.session.msel.next_time() if self.session else None
         if nt is None:
             return None
-        self.advance_to(max(nt, self.session.now))
+        self.advance_to(max(nt, self.session.now) + 0.01)  # SimPy stops before events at exactly t
         return nt
 
     def _on_timer(self) -> None:

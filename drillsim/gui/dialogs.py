@@ -34,7 +34,7 @@ class FormDialog:
         self.main = main
         self.session = main.controller.session
         self.sim = self.session.sim
-        self.dlg: QDialog = load_ui(self.form, main)
+        self.dlg: QDialog = load_ui(self.form, main.win)
         self.dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.reason: QLabel = child(self.dlg, QLabel, "reasonLabel")
         self.buttons: QDialogButtonBox = child(self.dlg, QDialogButtonBox, "buttonBox")

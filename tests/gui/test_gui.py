@@ -1,0 +1,399 @@
+"""GUI tests driving real widgets (offscreen)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialogButtonBox,
+    QLabel,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QWidget,
+)
+
+from tests.gui.conftest import DATA, SCENARIO
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def ok_button(dlg):
+    return dlg.c(QDialogButtonBox, "buttonBox").button(QDialogButtonBox.StandardButton.Ok)
+
+
+def test_play_advances_time(win, qtbot):
+    s = win.controller.session
+    assert s.paused and s.now == 0
+    win.speed.setCurrentIndex(win.speed.findData(600))
+    win.a_play.trigger()
+    assert win.controller.running
+    qtbot.waitUntil(lambda: s.now > 1.0, timeout=5000)
+    win.a_play.trigger()
+    assert s.paused
+    assert "T+" in win.clock.text()
+
+
+def test_step_and_next_inject(win):
+    s = win.controller.session
+    win.win.findChild(type(win.a_play), "actionStep").trigger()
+    assert s.now == pytest.approx(1.0)
+    win.next_inject()
+    assert s.now == pytest.approx(30.0, abs=0.02)
+    assert s.msel.injects["inj1"].status == "sent"
+
+
+def test_dispatch_through_dialog(win, qtbot):
+    s = win.controller.session
+    s.sim.dispatcher.enabled = False
+    win.controller.advance_to(6)
+    task = "i_c06/rescue"
+    assert task in s.sim.board.tasks
+    win.trainee.seat.setCurrentIndex(win.trainee.seat.findData("county_hq"))
+    d = win.open_dialog("dispatch", task=task, unit="fire3")
+    assert d.tasks.currentData() == task and d.units.currentData() == "fire3"
+    assert win.map.route_item is not None, "route preview drawn on the map"
+    assert "km" in d.route_label.text()
+    qtbot.mouseClick(ok_button(d), Qt.MouseButton.LeftButton)
+    assert d.result.ok
+    win.controller.step(0.5)
+    assert s.sim.units["fire3"].task is not None and s.sim.units["fire3"].task.id == task
+    assert win.map.route_item is None
+
+
+def test_refused_order_shows_reason(win, qtbot):
+    s = win.controller.session
+    win.controller.advance_to(6)
+    win.trainee.seat.setCurrentIndex(win.trainee.seat.findData("county_hq"))
+    d = win.open_dialog("dispatch", task="i_c06/rescue", unit="army1")
+    qtbot.mouseClick(ok_button(d), Qt.MouseButton.LeftButton)
+    assert not d.result.ok
+    assert "批准" in d.reason.text()
+    assert d.dlg.isVisible()
+    d.dlg.reject()
+
+
+def test_level_and_warning_dialogs(win, qtbot):
+    s = win.controller.session
+    d = win.open_dialog("level")
+    d.c(QComboBox, "levelCombo").setCurrentIndex(d.c(QComboBox, "levelCombo").findData("III"))
+    qtbot.mouseClick(ok_button(d), Qt.MouseButton.LeftButton)
+    assert s.seats.response_level == "III"
+    d = win.open_dialog("warning")
+    d.c(QComboBox, "colorCombo").setCurrentIndex(d.c(QComboBox, "colorCombo").findData("orange"))
+    qtbot.mouseClick(ok_button(d), Qt.MouseButton.LeftButton)
+    assert d.result.ok
+    assert s.events.of_type("warning.issued")
+
+
+def test_evacuate_and_supplies_dialogs(win, qtbot):
+    s = win.controller.session
+    d = win.open_dialog("evacuate")
+    d.c(QComboBox, "seatCombo").setCurrentIndex(0)  # director
+    qtbot.mouseClick(ok_button(d), Qt.MouseButton.LeftButton)
+    assert d.result.ok
+    d = win.open_dialog("supplies")
+    d.c(QComboBox, "seatCombo").setCurrentIndex(0)
+    d.src.setCurrentIndex(d.src.findData("dep_county"))
+    d.item.setCurrentIndex(d.item.findData("tent"))
+    qtbot.mouseClick(ok_button(d), Qt.MouseButton.LeftButton)
+    assert d.result.ok, d.reason.text()
+    assert any(e.data.get("op") == "move_supplies" for e in s.events.of_type("order.accepted"))
+
+
+def test_request_support_and_director_approval(win, qtbot):
+    s = win.controller.session
+    d = win.open_dialog("request")
+    d.c(QComboBox, "seatCombo").setCurrentIndex(d.c(QComboBox, "seatCombo").findData("county_hq"))
+    d.c(QComboBox, "toCombo").setCurrentIndex(d.c(QComboBox, "toCombo").findData("city_hq"))
+    lst = d.c(QListWidget, "unitList")
+    for i in range(lst.count()):
+        if lst.item(i).data(Qt.ItemDataRole.UserRole) == "army1":
+            lst.item(i).setCheckState(Qt.CheckState.Checked)
+    qtbot.mouseClick(ok_button(d), Qt.MouseButton.LeftButton)
+    assert d.result.ok
+    win.director.refresh()
+    win.director.requests.selectRow(0)
+    qtbot.mouseClick(win.director.w.findChild(QPushButton, "approveButton"), Qt.MouseButton.LeftButton)
+    assert s.seats.requests["req1"]["status"] == "approved"
+
+
+def test_fire_inject_from_msel(win, qtbot):
+    s = win.controller.session
+    win.director.refresh()
+    t: QTableWidget = win.director.msel
+    row = next(r for r in range(t.rowCount()) if t.item(r, 1).text() == "inj2")
+    assert t.item(row, 4).text() == "待发"
+    t.selectRow(row)
+    qtbot.mouseClick(win.director.w.findChild(QPushButton, "fireButton"), Qt.MouseButton.LeftButton)
+    assert s.msel.injects["inj2"].status == "sent"
+    row = next(r for r in range(t.rowCount()) if t.item(r, 1).text() == "inj2")
+    assert t.item(row, 4).text() == "已下发"
+
+
+def test_adhoc_and_edit_inject(win, qtbot):
+    s = win.controller.session
+    d = win.open_dialog("inject", inject_id="inj3")
+    d.c(QPlainTextEdit, "messageEdit").setPlainText("石桥镇通信中断(已修改)")
+    qtbot.mouseClick(ok_button(d), Qt.MouseButton.LeftButton)
+    assert s.msel.injects["inj3"].message["zh"].endswith("(已修改)")
+    d = win.open_dialog("inject")
+    d.c(QPlainTextEdit, "messageEdit").setPlainText("城关镇报告：化工运输车侧翻")
+    d.effect.setCurrentIndex(d.effect.findData("comms_down"))
+    d.c(QComboBox, "targetCombo").setCurrentIndex(d.c(QComboBox, "targetCombo").findData("town3"))
+    qtbot.mouseClick(ok_button(d), Qt.MouseButton.LeftButton)
+    sent = s.events.of_type("inject.sent")
+    assert sent[-1].data["message"]["zh"] == "城关镇报告：化工运输车侧翻"
+    assert not s.seats.seats["town3"].comms_ok
+
+
+def test_pause_all(win, qtbot):
+    win.a_play.trigger()
+    assert win.controller.running
+    qtbot.mouseClick(win.director.w.findChild(QPushButton, "pauseAllButton"), Qt.MouseButton.LeftButton)
+    assert not win.controller.running
+
+
+def test_note_added(win, qtbot):
+    s = win.controller.session
+    win.controller.advance_to(12)
+    ev = win.evaluator
+    assert ev.tree.topLevelItemCount() == 6  # default AQ/T 9009-style checklist
+    assert ev.tree.topLevelItem(0).text(0) == "预警发布"
+    ev.tree.setCurrentItem(ev.tree.topLevelItem(1).child(0))
+    ev.edit.setPlainText("响应启动偏慢")
+    qtbot.mouseClick(ev.w.findChild(QPushButton, "addNoteButton"), Qt.MouseButton.LeftButton)
+    notes = s.events.of_type("note")
+    assert notes[-1].data["text"] == "响应启动偏慢" and notes[-1].t == pytest.approx(12)
+    assert notes[-1].data["checklist"] == "response.1"
+    assert "响应启动偏慢" in ev.notes.item(ev.notes.count() - 1).text()
+    ev.tree.topLevelItem(0).child(0).setCheckState(0, Qt.CheckState.Checked)
+    assert s.events.of_type("note")[-1].data["done"] is True
+
+
+def test_layer_toggles(win):
+    for name, action in win.layer_actions.items():
+        action.setChecked(False)
+        assert not win.map.layer_visible(name)
+        action.setChecked(True)
+        assert win.map.layer_visible(name)
+
+
+def test_roads_are_few_path_items(win):
+    m = win.map
+    n_roads = m.sim.world.net.n_roads
+    assert n_roads > 4000
+    paths = [c for c in m.layers["roads"].childItems()]
+    assert len(paths) < 20
+    win.controller.advance_to(30)
+    assert not m.status_items["closed"].path().isEmpty() or not m.status_items["damaged"].path().isEmpty()
+
+
+def test_units_move_not_recreated(win):
+    m = win.map
+    items = dict(m.unit_items)
+    win.controller.advance_to(40)
+    assert m.unit_items == items
+    moved = [u for u in m.sim.units.values() if u.status != "idle"]
+    assert moved
+
+
+def test_tooltips(win):
+    m = win.map
+    m.scale(10, 10)  # zoom in so nearby icons do not overlap
+    sim = m.sim
+    p = sim.world.places["sh03"]
+    text = m.tooltip_at(QPointF(p.at[0], -p.at[1]))
+    assert "人民公园" in text and "安置" in text
+    u = sim.units["fire2"]
+    x, y = u.position()
+    assert "城东消防救援站" in m.tooltip_at(QPointF(x, -y))
+    win.controller.advance_to(10)
+    eq = sim.hazards["eq1"]
+    text = m.tooltip_at(QPointF(eq.at[0] + 800, -(eq.at[1] + 800)))
+    assert "intensity" in text
+
+
+def test_hazard_overlay_and_legend(win):
+    win.controller.advance_to(60)
+    m = win.map
+    m.update_live(m.sim, force=True)
+    assert "eq1" in m.hazard_items and m.hazard_items["eq1"].isVisible()
+    assert "leak1" in m.hazard_items
+    assert {"earthquake", "chemical"} <= m.legend_hazards
+
+
+def test_event_log_filters(win):
+    win.controller.advance_to(35)
+    log = win.log
+    total = len(log.model.all)
+    assert total > 50
+    log.types.setCurrentIndex(log.types.findData("inject."))
+    assert 0 < len(log.model.rows) < total
+    assert all(e.type.startswith("inject.") for e in log.model.rows)
+    log.types.setCurrentIndex(0)
+    log.seats.setCurrentIndex(log.seats.findData("town5"))
+    assert len(log.model.rows) < total
+
+
+def test_kpi_charts_update_lines(win):
+    win.controller.advance_to(60, sample_every=5)
+    k = win.kpi
+    k.redraw()
+    xs, ys = k.lines["open"].get_data()
+    assert len(xs) >= 10 and max(ys) > 0
+    line = k.lines["open"]
+    win.controller.advance_to(70, sample_every=5)
+    k.redraw()
+    assert k.lines["open"] is line and len(line.get_xdata()) > len(xs)
+
+
+def test_switch_language(app, win, qtbot):
+    assert win.a_play.text() == "开始"
+    app.set_language("en")
+    w2 = app.window
+    assert w2 is not win
+    assert w2.a_play.text() == "Start"
+    assert w2.win.findChild(QPushButton, "dispatchButton").text() == "Dispatch"
+    assert w2.console_tabs.tabText(0) == "Director"
+    assert w2.controller.session is win.controller.session
+    app.set_language("zh")
+    assert app.window.a_play.text() == "开始"
+
+
+def test_settings_persisted(app, win, config_dir):
+    from drillsim.gui.common import recent_files, settings
+
+    win.speed.setCurrentIndex(win.speed.findData(300))
+    win.win.resize(1300, 850)
+    win.save_settings()
+    s = settings()
+    assert int(s.value("clock/speed")) == 300
+    assert not s.value("window/geometry").isEmpty()
+    assert str(SCENARIO.resolve()) in recent_files()
+    assert (config_dir / "drillsim-gui.ini").exists()
+    app.set_language("en")
+    assert settings().value("language") == "en"
+
+
+def test_start_page_lists_scenarios(app, monkeypatch, tmp_path):
+    import drillsim.gui.startpage as sp
+
+    monkeypatch.setattr(sp, "shipped_scenarios", lambda: [SCENARIO])
+    app.show_start()
+    lst = app.start.scenarios
+    assert lst.count() == 1
+    assert "澜溪市6.5级地震" in lst.item(0).text()
+    app.start.start_selected()
+    assert app.window is not None and app.window.controller.session is not None
+
+
+def test_start_page_real_shipped(app):
+    from drillsim.core.paths import shipped_scenarios
+
+    app.show_start()
+    assert app.start.scenarios.count() == len(shipped_scenarios())
+
+
+def test_bad_file_message_box(app):
+    bad = DATA.parent.parent / "data" / "bad" / "negative_size.yaml"
+    assert not app.open_path(bad)
+    box = app.problem_box
+    assert "negative_size.yaml:" in box.text()
+    box.close()
+
+
+def test_bad_file_cli_exit_code():
+    bad = REPO / "tests" / "data" / "bad" / "syntax.yaml"
+    r = subprocess.run([sys.executable, "-m", "drillsim.gui.app", str(bad)], capture_output=True, text=True,
+                       cwd=REPO, timeout=60)
+    assert r.returncode == 2
+    assert "syntax.yaml:" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_screenshot_command(tmp_path):
+    out = tmp_path / "shot.png"
+    env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen", "DRILLSIM_CONFIG_DIR": str(tmp_path)}
+    r = subprocess.run([sys.executable, "-m", "drillsim.gui.app", str(SCENARIO), "--run-for", "20",
+                        "--screenshot", str(out), "--view", "director", "--lang", "en"],
+                       capture_output=True, text=True, cwd=REPO, timeout=120, env=env)
+    assert r.returncode == 0, r.stderr
+    from PySide6.QtGui import QImage
+
+    img = QImage(str(out))
+    assert img.width() >= 1280 and img.height() >= 800
+
+
+def _record(scenario, path, minutes=45):
+    from drillsim.exercise.session import Session
+    from drillsim.record import Recorder
+
+    s = Session(scenario)
+    rec = Recorder(s, path)
+    s.run_until(20)
+    s.note("预警发布及时", by="evaluator")
+    s.fire_inject("inj2")
+    s.run_until(minutes)
+    rec.close()
+    return s
+
+
+def test_open_and_scrub_archive(app, scenario, tmp_path, qtbot):
+    pytest.importorskip("drillsim.record")
+    path = tmp_path / "d.drill"
+    live = _record(scenario, path)
+    assert app.open_path(path)
+    w = app.window
+    r = w.replay
+    assert w.mode == "replay" and r.duration == pytest.approx(45)
+    assert r.marks.count() >= 1
+    st = r.seek(30)
+    assert st["t"] == 30
+    busy = [u for u in st["units"] if u["status"] != "idle"]
+    assert busy
+    x, y = w.map._unit_pos[busy[0]["id"]]
+    assert (x, y) == (busy[0]["x"], busy[0]["y"])
+    r.slider.setValue(500)
+    qtbot.waitUntil(lambda: abs(r.t - 22.5) < 0.5, timeout=2000)
+    r.toggle_play()
+    qtbot.waitUntil(lambda: r.t > 24, timeout=3000)
+    r.toggle_play()
+    # what-if branch from the current time
+    r.seek(30)
+    r.branch()
+    s = w.controller.session
+    assert w.mode == "live" and s.now == pytest.approx(30)
+    assert s.msel.injects["inj2"].status == "sent"
+    assert len(s.events.events) > 0
+    assert [e.type for e in s.events.events if e.t <= 30][:50] == [e.type for e in live.events.events if e.t <= 30][:50]
+
+
+def test_record_from_gui(win, tmp_path):
+    pytest.importorskip("drillsim.record")
+    path = tmp_path / "live.drill"
+    win.controller.start_recording(path)
+    win.controller.advance_to(15)
+    win.controller.stop_recording()
+    from drillsim.record import Archive
+
+    with Archive.open(path) as a:
+        assert a.duration == pytest.approx(15)
+
+
+def test_none_dealloc_canary(qtbot):
+    """50,000 PySide6 calls returning None (Python 3.11 + PySide6 6.12 aborted on these)."""
+    from PySide6.QtWidgets import QGraphicsEllipseItem
+
+    w = QWidget()
+    qtbot.addWidget(w)
+    item = QGraphicsEllipseItem(0, 0, 1, 1)
+    for i in range(25_000):
+        w.setToolTip("x")
+        item.setPos(i, i)
+    assert item.pos().x() == 24_999
