@@ -78,6 +78,31 @@ def test_ppm_conversion_chlorine_and_aegl():
         assert a[1] < a[2] < a[3] and s[sid]["idlh_ppm"] > 0 and s[sid]["name"]["zh"]
 
 
+def test_verified_thresholds_match_the_printed_sources():
+    # Values compared with the printed texts named in substances.yaml `checked_against`:
+    # NIOSH IDLH documentation "Revised IDLH" lines (chlorine 10, benzene 500, propane 2,100 ppm);
+    # PMC5777517 table 3 for H2S (AEGL 60 min 0.51 / 27 / 50 ppm, IDLH 100 ppm);
+    # NRC 2012 vol. 12 table 7-1 for propane (AEGL-1 1 h 5,500 ppm).
+    s = ch.substances()
+    printed = {
+        ("chlorine", "aegl"): {1: 0.50, 2: 2.0, 3: 20}, ("chlorine", "idlh"): 10,
+        ("hydrogen_sulfide", "aegl"): {1: 0.51, 2: 27, 3: 50}, ("hydrogen_sulfide", "idlh"): 100,
+        ("benzene", "idlh"): 500,
+        ("propane", "aegl"): {1: 5500}, ("propane", "idlh"): 2100,
+    }
+    for (sid, kind), value in printed.items():
+        v = s[sid]["verified"]
+        if kind == "idlh":
+            assert v["idlh"] is True and s[sid]["idlh_ppm"] == value
+        else:
+            assert sorted(v["aegl"]) == sorted(value)
+            for lvl, ppm in value.items():
+                assert s[sid]["aegl_ppm"][lvl] == ppm
+    # what could not be checked stays flagged
+    assert s["ammonia"]["verified"] == {"aegl": [], "idlh": False}
+    assert s["benzene"]["verified"]["aegl"] == []
+
+
 def test_pasquill_table():
     # Turner (1970) table 1: strong sun, 2-3 m/s -> A-B (we take B); night, <= 3/8 cloud, 2-3 m/s -> F
     assert ch.pasquill_class(2.5, True, "strong") == "B"

@@ -55,6 +55,48 @@ def _timed(f) -> float:
     return time.perf_counter() - t
 
 
+def test_wang2000_coefficients_match_the_public_reproduction():
+    # semicloud/cas cas_shared/.../intensity/oval/M01.java (华东地区) and M03.java (中国西部地区)
+    # print (A, B, C, R0): long 6.046, 1.48, -2.08, 25 / short 2.617, 1.435, -1.441, 7 (east) and
+    # long 5.643, 1.538, -2.109, 25 / short 2.941, 1.363, -1.494, 7 (west), natural log.
+    # (Corroboration only: the attribution to 汪素云 et al. 2000 stays unverified.)
+    printed = {"east": {"long": (6.046, 1.48, -2.08, 25.0), "short": (2.617, 1.435, -1.441, 7.0)},
+               "west": {"long": (5.643, 1.538, -2.109, 25.0), "short": (2.941, 1.363, -1.494, 7.0)}}
+    for region, axes in printed.items():
+        c = eq.coefficients("wang2000", region)
+        assert c["log"] == "ln"
+        for axis, (A, B, C, R0) in axes.items():
+            got = c[axis]
+            assert (got["A"], got["B"], got["D"], got.get("E", 0.0)) == (A, B, R0, 0.0)
+            assert got["C"] == pytest.approx(C, abs=1.5e-3)   # -2.081 here vs -2.08 printed (rounding)
+    assert eq.params()["attenuation"]["wang2000"]["verified"] is False
+
+
+def test_gb18306_2015_intensity_table_as_reproduced():
+    # GB 18306-2015 宣贯教材 p. 172 as reproduced in GB18306_2015_GMMs.py (_PARAMS: A, B, C, R0, sigma);
+    # short axes identical in Dianguard GeoUtils.kt. I = A + B M + C lg(R + R0).
+    printed = {
+        "east_strong": ((5.7123, 1.3626, -4.2903, 25), (3.6588, 1.3626, -3.5406, 13), 0.5826),
+        "central": ((5.8410, 1.0710, -3.6570, 15), (3.9440, 1.0710, -2.8450, 7), 0.5200),
+        "xinjiang": ((5.6018, 1.4347, -4.4899, 25), (3.6113, 1.4347, -3.8477, 13), 0.5924),
+        "qingzang": ((6.4580, 1.2746, -4.4709, 25), (3.3682, 1.2746, -3.3119, 9), 0.6636),
+    }
+    for region, (la, sa, sigma) in printed.items():
+        c = eq.coefficients("gb18306_2015", region)
+        assert c["log"] == "lg" and c["sigma"] == sigma
+        for axis, row in (("long", la), ("short", sa)):
+            assert tuple(c[axis][k] for k in "ABCD") == row
+        # the table's own consistency: long and short axes share B and meet at the epicentre
+        for M in (5.0, 6.5, 8.0):
+            assert abs(float(eq.axis_intensity(M, 0.0, c["long"], "lg") - eq.axis_intensity(M, 0.0, c["short"], "lg"))) < 1e-3
+    # hand value, east_strong long axis, M 7.0, R 20 km: 5.7123 + 9.5382 - 4.2903 lg 45 = 8.1578
+    c = eq.coefficients("gb18306_2015", "east_strong")
+    assert float(eq.axis_intensity(7.0, 20.0, c["long"], "lg")) == pytest.approx(8.1578, abs=1e-3)
+    # the log10 form goes through the elliptical field (along-strike point = long-axis value)
+    f = eq.intensity_field(np.array([0.0]), np.array([20000.0]), (0, 0), 7.0, 0.0, c)
+    assert f[0] == pytest.approx(eq.axis_intensity(7.0, 20.0, c["long"], "lg"), abs=1e-3)
+
+
 def test_xiao2011_without_coefficients_asks_for_them():
     with pytest.raises(ValueError, match="overrides"):
         eq.coefficients("xiao2011", "west")
