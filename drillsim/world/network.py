@@ -108,6 +108,12 @@ class RoadNetwork:
         t_order = np.lexsort((self.arc_src, self.arc_dst))
         self.t_perm = t_order
         self._arc_key = self.arc_src * self.n_nodes + self.arc_dst  # sorted: arcs are in (src, dst) order
+        # road -> its arcs (one or two), for O(changed roads) weight updates
+        self._road_arc_order = np.argsort(self.arc_road, kind="stable")
+        self._road_arc_ptr = np.zeros(self.n_roads + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self.arc_road, minlength=self.n_roads), out=self._road_arc_ptr[1:])
+        self.changes: list[tuple[int, np.ndarray]] = []
+        """(version, roads) of every state change, so caches can check what changed since."""
         t_indptr = np.zeros(self.n_nodes + 1, dtype=np.int64)
         np.cumsum(np.bincount(self.arc_dst, minlength=self.n_nodes), out=t_indptr[1:])
         self.t_indptr = t_indptr
@@ -154,6 +160,23 @@ class RoadNetwork:
         if (k >= self._arc_key.size).any() or (self._arc_key[np.minimum(k, self._arc_key.size - 1)] != keys).any():
             raise KeyError("no arc between some consecutive nodes")
         return k.astype(np.int64)
+
+    def arcs_of(self, roads: np.ndarray) -> np.ndarray:
+        """CSR positions of all arcs of ``roads`` (sorted)."""
+        roads = np.asarray(roads, dtype=np.int64)
+        lo, hi = self._road_arc_ptr[roads], self._road_arc_ptr[roads + 1]
+        pos = np.concatenate([self._road_arc_order[a:b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]) \
+            if roads.size else np.array([], dtype=np.int64)
+        return np.unique(pos)
+
+    def roads_changed_since(self, version: int) -> np.ndarray:
+        """Roads whose state changed after ``version``."""
+        out = []
+        for v, r in reversed(self.changes):
+            if v <= version:
+                break
+            out.append(r)
+        return np.unique(np.concatenate(out)) if out else np.array([], dtype=np.int64)
 
     def weight_class(self, vehicle: str, ppe: bool = False) -> tuple[str, bool]:
         """The first (vehicle, ppe) class whose weights are proportional to this one's.
@@ -212,9 +235,9 @@ class RoadNetwork:
         if contaminated is not None:
             self.contaminated[roads] = contaminated
         self.version += 1
+        self.changes.append((self.version, roads))
         if self._weights:
-            mask = np.isin(self.arc_road, roads)
-            pos = np.nonzero(mask)[0]
+            pos = self.arcs_of(roads)
             for (vehicle, ppe), w in self._weights.items():
                 w[pos] = self._arc_weights(vehicle, ppe, self.arc_road[pos])
             for (vehicle, ppe, transposed), m in self._matrices.items():

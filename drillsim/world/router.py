@@ -6,17 +6,20 @@ bound on the trip time (straight line at the fastest speed) times a growing
 factor, so a short trip explores a small ball of the graph, not the whole city.
 Path costs equal networkx's (property-tested with hypothesis).
 
-When several units need routes to the same destination at the same network
-state (a road closed under 1,000 units in transit), one backward search from
-the destination serves all of them: :meth:`Router.expect` registers the demand,
-and :meth:`Router.route` builds a predecessor tree once it is wanted twice and
-walks it for every later request (cached per ``net.version``). Vehicle classes
-whose weights are proportional (same passable roads) share trees.
+When several units need routes to the same destination (a road closed under
+1,000 units in transit; units returning to a base; casualties to a hospital),
+one backward search from the destination serves all of them: :meth:`Router.expect`
+registers demand, and :meth:`Router.route` builds a predecessor tree once a
+destination is wanted twice and walks it for every later request. A tree
+survives road changes that cannot alter it (a changed road off the tree that
+offers no shortcut); any other change drops it. Vehicle classes whose weights
+are proportional (same passable roads) share trees.
 """
 
 from __future__ import annotations
 
 from array import array
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,8 +60,8 @@ class Route:
         return float(net.x[a] + f * (net.x[b] - net.x[a])), float(net.y[a] + f * (net.y[b] - net.y[a])), k
 
 
-MAX_TREES = 64
-"""Cached backward trees per network version (int32 predecessors: 0.4 MB each at 100k nodes)."""
+MAX_TREES = 128
+"""Cached backward trees (int32 predecessors + float64 times: 1.2 MB each at 100k nodes)."""
 
 
 class Router:
@@ -66,8 +69,8 @@ class Router:
         self.net = net
         classes_speed = net._base_speed.max() if net.n_roads else 1.0
         self._max_speed = float(classes_speed)  # m/min, fastest road, factor 1
-        self._tree_version = -1
-        self._trees: dict[tuple[int, str, bool], array] = {}
+        self._tree_version = net.version
+        self._trees: OrderedDict[tuple[int, str, bool], tuple[array, np.ndarray]] = OrderedDict()
         self._demand: dict[tuple[int, str, bool], int] = {}
 
     def lower_bound(self, a: int, b: int) -> float:
@@ -103,6 +106,9 @@ class Router:
         targets = np.asarray(targets, dtype=np.int64)
         if targets.size == 0:
             return np.full(self.net.n_nodes, np.inf)
+        known = self._times_from_trees(src, targets, vehicle, ppe)
+        if known is not None:
+            return known
         limit = max(float(self.lower_bounds(src, targets).min()) * 2.0, 5.0)
         m = self.net.matrix(vehicle, ppe)
         reached_before = -1
@@ -116,36 +122,87 @@ class Router:
             reached_before = reached
             limit *= 3.0
 
+    def _times_from_trees(self, src: int, targets: np.ndarray, vehicle: str, ppe: bool) -> np.ndarray | None:
+        """Target times from cached trees, if they settle the nearest target without a search.
+
+        Targets without a tree get inf; that is safe only when the best known time
+        is below their lower bounds (so none of them can be nearer or tie).
+        """
+        out = np.full(self.net.n_nodes, np.inf)
+        unknown = []
+        for t in targets.tolist():
+            dist = self.cached_times_to(t, vehicle, ppe)
+            if dist is None:
+                unknown.append(t)
+            else:
+                out[t] = dist[src]
+        best = float(out[targets].min())
+        if not np.isfinite(best):
+            return None
+        if unknown and float(self.lower_bounds(src, np.array(unknown)).min()) <= best:
+            return None
+        return out
+
     # ------------------------------------------------------------------ shared trees
     def _tree_key(self, dst: int, vehicle: str, ppe: bool) -> tuple[int, str, bool]:
-        """Cache key: trees are valid for one network version and one weight class."""
+        """Cache key: the destination and the weight class; stale trees are dropped first."""
         if self._tree_version != self.net.version:
-            self._tree_version = self.net.version
-            self._trees.clear()
-            self._demand.clear()
+            self._drop_stale_trees()
         v, p = self.net.weight_class(vehicle, ppe)
         return (int(dst), v, p)
+
+    def _drop_stale_trees(self) -> None:
+        """Keep only trees that the road changes since they were built cannot have altered.
+
+        A backward tree (next hop ``pred``, time to the root ``dist``) stays exact
+        after arc u->v changes weight if the arc is not a tree edge (pred[u] != v)
+        and does not now give a shortcut (dist[v] + w >= dist[u]).
+        """
+        net = self.net
+        roads = net.roads_changed_since(self._tree_version)
+        self._tree_version = net.version
+        if not self._trees or roads.size == 0:
+            return
+        pos = net.arcs_of(roads)
+        u, v = net.arc_src[pos], net.arc_dst[pos]
+        for key in list(self._trees):
+            pred_arr, dist = self._trees[key]
+            pred = np.frombuffer(pred_arr, dtype=np.int32)
+            w = net.matrix(key[1], key[2]).data[pos]
+            if (pred[u] == v).any() or (dist[v] + w < dist[u]).any():
+                del self._trees[key]
 
     def expect(self, dst: int, vehicle: str = "ordinary", ppe: bool = False) -> None:
         """Note that a unit will soon ask for a route to ``dst`` (e.g. it must re-route)."""
         key = self._tree_key(dst, vehicle, ppe)
         self._demand[key] = self._demand.get(key, 0) + 1
 
-    def _shared_tree(self, dst: int, vehicle: str, ppe: bool) -> array | None:
-        """The cached backward tree to ``dst``, built if at least two routes are expected there."""
+    def _shared_tree(self, dst: int, vehicle: str, ppe: bool) -> tuple[array, np.ndarray] | None:
+        """The cached backward tree to ``dst``, built once at least two routes were wanted there."""
         key = self._tree_key(dst, vehicle, ppe)
         tree = self._trees.get(key)
-        if tree is None and self._demand.get(key, 0) >= 2:
+        if tree is not None:
+            self._trees.move_to_end(key)
+            return tree
+        self._demand[key] = self._demand.get(key, 0) + 1
+        if self._demand[key] >= 2:
             if len(self._trees) >= MAX_TREES:
-                self._trees.pop(next(iter(self._trees)))
-            _, pred = self.times_to(dst, key[1], key[2], predecessors=True)
-            # array('i') indexes to plain ints ~10x faster than a numpy array, at the same 4 bytes/node
-            tree = self._trees[key] = array("i", pred.astype(np.int32).tobytes())
+                self._trees.popitem(last=False)
+            dist, pred = self.times_to(dst, key[1], key[2], predecessors=True)
+            # array('i') indexes to plain ints faster than numpy, at the same 4 bytes/node
+            tree = self._trees[key] = (array("i", pred.astype(np.int32).tobytes()), dist)
         return tree
+
+    def cached_times_to(self, dst: int, vehicle: str, ppe: bool = False) -> np.ndarray | None:
+        """Times from every node to ``dst`` if a valid tree for it is cached (no search)."""
+        key = self._tree_key(dst, vehicle, ppe)
+        tree = self._trees.get(key)
+        return None if tree is None else tree[1]
 
     def reroute_many(self, trips: list[tuple[int, int, str]], ppe: bool = False) -> list[Route | None]:
         """Routes for many (src, dst, vehicle) trips: one backward search per destination."""
         for _, dst, vehicle in trips:
+            self.expect(dst, vehicle, ppe)
             self.expect(dst, vehicle, ppe)
         return [self.route(src, dst, vehicle, ppe) for src, dst, vehicle in trips]
 
@@ -160,7 +217,7 @@ class Router:
             return Route(np.array([src]), np.array([], dtype=np.int64), np.array([], dtype=np.int64), np.zeros(1))
         tree = self._shared_tree(dst, vehicle, ppe)
         if tree is not None:
-            return self.route_from_tree(src, dst, tree, vehicle, ppe) if tree[src] >= 0 else None
+            return self.route_from_tree(src, dst, tree[0], vehicle, ppe) if tree[0][src] >= 0 else None
         m = self.net.matrix(vehicle, ppe)
         limit = max(self.lower_bound(src, dst) * 2.0, 5.0)
         reached_before = -1
