@@ -49,8 +49,15 @@ def context_from_sim(sim: Any) -> dict[str, Any]:
     }
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _enc(v: Any) -> Any:
     """JSON-able encoding of a KpiTracker attribute: sets, tuples and non-string dict keys survive."""
+    if type(v) in _SCALARS:
+        return v
+    if type(v) is dict and all(type(k) is str for k in v):
+        return {k: x if type(x) in _SCALARS else _enc(x) for k, x in v.items()}
     if isinstance(v, (set, frozenset)):
         return {"__set__": sorted((_enc(x) for x in v), key=repr)}
     if isinstance(v, tuple):
