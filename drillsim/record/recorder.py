@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import drillsim
-from drillsim.core.events import Event, canonical_json
+from drillsim.core.events import Event
 from drillsim.exercise.inputs import Input
 from drillsim.record.archive import (
     FORMAT,
@@ -47,9 +47,19 @@ def snapshot_rows(st: ReplayState, t_next_event: float, every: float) -> tuple[f
     return (label, st.last_seq, "zlib-json", pack_json(st.dump()))
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+"""The same encoding as :func:`drillsim.core.events.canonical_json`, built once."""
+
+
+def _jstr(s: str) -> str:
+    if '"' in s or "\\" in s or not s.isprintable():
+        return json.dumps(s, ensure_ascii=False)
+    return f'"{s}"'
+
+
 def event_line(ev: Event, data_json: str) -> str:
     """``ev.to_json()`` built around an already encoded payload (sorted keys: data, seq, t, type)."""
-    return f'{{"data":{data_json},"seq":{ev.seq},"t":{json.dumps(round(ev.t, 6))},"type":{json.dumps(ev.type, ensure_ascii=False)}}}'
+    return f'{{"data":{data_json},"seq":{ev.seq},"t":{round(ev.t, 6)!r},"type":{_jstr(ev.type)}}}'
 
 
 def _json(obj: Any) -> str:
@@ -141,7 +151,7 @@ class Recorder:
             except (TypeError, ValueError) as e:  # never break the drill: seek just reads more events
                 self.next_snap = (math.ceil(ev.t / self.every)) * self.every
                 self.snapshot_errors.append(f"t={ev.t:g}: {e}")
-        data = canonical_json(ev.data)
+        data = _ENCODER.encode(ev.data)
         self.hash = chain_next(self.hash, event_line(ev, data))
         self._events.append((ev.seq, ev.t, ev.type, data, self.hash))
         if ev.type == "note":
