@@ -47,7 +47,9 @@ class App:
         self.qapp.setFont(app_font(9.5))
         qss = resources("styles", "drillsim.qss")
         if qss.exists():
-            self.qapp.setStyleSheet(qss.read_text(encoding="utf-8"))
+            text = qss.read_text(encoding="utf-8")
+            if self.qapp.styleSheet() != text:  # re-polishing every live widget is slow
+                self.qapp.setStyleSheet(text)
         self.offscreen = offscreen or self.qapp.platformName() == "offscreen"
         self.lang = lang or str(settings().value("language", "zh"))
         self.switching = False

@@ -66,16 +66,28 @@ def app(qtbot, config_dir):
     for w in (a.window, a.start):
         if w is not None:
             try:
-                w.win.close() if hasattr(w, "win") else w.w.close()
-            except RuntimeError:  # already deleted by qtbot
+                top = w.win if hasattr(w, "win") else w.w
+                top.close()
+                top.deleteLater()
+            except RuntimeError:  # already deleted
                 pass
     a.controller.pause()
     a.controller.timer.stop()
+    a.controller.deleteLater()
     i18n.install("zh")
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture
-def win(app, qtbot):
-    assert app.open_path(SCENARIO)
-    w = app.window
+def win(app, qtbot, scenario):
+    """A main window with a fresh live session (the scenario is parsed once per test run)."""
+    from drillsim.exercise.session import Session
+    from drillsim.gui.common import add_recent
+
+    add_recent(SCENARIO)
+    w = app.main_window()
+    w.start_session(Session(scenario))
+    w.win.show()
     return w
