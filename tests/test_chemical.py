@@ -111,15 +111,17 @@ def test_pasquill_table():
     assert ch.pasquill_class(7.0, True, "slight") == "D"
 
 
-def test_plume_field_200x200_is_fast():
+def test_plume_field_200x200_peaks_downwind():
+    # speed is measured in bench/hazards.py (plume_200_ms), not here
     h = ch.ChemicalRelease({"type": "chemical", "id": "c", "at": [0, 0], "start_min": 0, "substance": "chlorine",
                             "rate_kg_s": 2, "duration_min": 60, "wind": {"speed_m_s": 3, "from_deg": 270},
                             "stability": "D"})
     x = np.linspace(-5000, 5000, 200)
     X, Y = np.meshgrid(x, x)
-    h.concentration(X, Y, 30.0)
-    best = min(_timed(lambda: h.concentration(X, Y, 30.0)) for _ in range(5))
-    assert best < 0.050
+    C = h.concentration(X, Y, 30.0)
+    assert C[X < -100].max() == 0.0  # nothing upwind (wind from the west blows east)
+    i, j = np.unravel_index(np.argmax(C), C.shape)
+    assert X[i, j] > 0 and abs(Y[i, j]) < 100
 
 
 def _timed(f) -> float:

@@ -38,13 +38,11 @@ def test_elliptical_field_matches_axes_and_follows_strike():
     assert along[0] > across[0]
 
 
-def test_intensity_grid_200x200_is_fast():
+def test_intensity_grid_200x200_is_on_the_china_scale():
+    # speed is measured in bench/hazards.py (intensity_200_ms), not here
     c = eq.coefficients("wang2000", "west")
     x = np.linspace(-50000, 50000, 200)
     X, Y = np.meshgrid(x, x)
-    eq.intensity_field(X, Y, (0, 0), 7.0, 45.0, c)
-    best = min(_timed(lambda: eq.intensity_field(X, Y, (0, 0), 7.0, 45.0, c)) for _ in range(5))
-    assert best < 0.020 * 2  # 20 ms target on the dev machine; 2x margin for loaded CI
     I = eq.intensity_field(X, Y, (0, 0), 7.0, 45.0, c)
     assert 1.0 <= I.min() and I.max() <= 12.0
 

@@ -260,6 +260,66 @@ class Wildfire(Hazard):
         if self.ctx is not None:
             self.ctx.emit("wildfire.suppressed", id=self.id, at=[x, y], radius_m=radius, cells=int(near.sum()))
 
+    def build_line(self, x: float, y: float, length_m: float, t: float) -> float:
+        """Fireline of ``length_m`` along the fire's edge nearest (x, y), from minute t on.
+
+        The line is the unburned cells touching burned ones (a one-cell strip hugging
+        the edge) within length/2 of the point: that stretch of edge can no longer
+        advance, the rest of the fire still can. Returns the metres actually built.
+        """
+        fg = self.ensure()
+        rel = t - self.t0
+        burned = (fg.arrival <= rel).reshape(fg.ny, fg.nx)
+        edge = np.zeros_like(burned)
+        edge[1:, :] |= burned[:-1, :]
+        edge[:-1, :] |= burned[1:, :]
+        edge[:, 1:] |= burned[:, :-1]
+        edge[:, :-1] |= burned[:, 1:]
+        edge &= ~burned & fg.burnable
+        xs, ys = fg.grid.centres()
+        edge &= (xs - x) ** 2 + (ys - y) ** 2 <= (length_m / 2.0) ** 2
+        if not edge.any():
+            return 0.0
+        fg.burnable[edge] = False
+        fg.run(np.array([], dtype=np.int64), np.array([]), from_t=max(0.0, rel))
+        built = float(edge.sum()) * fg.cell
+        self.suppressions.append({"x": x, "y": y, "line_m": built, "t": t})
+        if self.ctx is not None:
+            self.ctx.emit("wildfire.line", id=self.id, at=[round(x, 1), round(y, 1)], line_m=round(built, 1),
+                          cells=int(edge.sum()))
+        return built
+
+    def front_near(self, x: float, y: float, t: float) -> tuple[float, float] | None:
+        """The burning-edge cell nearest to (x, y) at scenario minute t (None if nothing burns).
+
+        Burning edge: cells reached in the last update interval, or burned cells next to
+        cells the fire will still reach.
+        """
+        fg = self.ensure()
+        rel = t - self.t0
+        active = (fg.arrival > rel - UPDATE_MIN) & (fg.arrival <= rel)
+        if not active.any():
+            burned = fg.arrival <= rel
+            if not burned.any() or self.contained(t):
+                return None
+            active = burned
+        xs, ys = fg.grid.centres()
+        ax, ay = xs.ravel()[active], ys.ravel()[active]
+        k = int(np.argmin((ax - x) ** 2 + (ay - y) ** 2))
+        return float(ax[k]), float(ay[k])
+
+    def contained(self, t: float) -> bool:
+        """True once the fire can reach no new cell (all finite arrival times are past)."""
+        fg = self.ensure()
+        rel = t - self.t0
+        finite = np.isfinite(fg.arrival)
+        return bool(finite.any()) and bool((fg.arrival[finite] <= rel).all())
+
+    @property
+    def name(self) -> dict[str, str]:
+        n = self.spec.get("name", self.id)
+        return n if isinstance(n, dict) else {"zh": str(n), "en": str(n)}
+
     # -- simulation ------------------------------------------------------------
     def process(self) -> Generator:
         assert self.ctx is not None
@@ -277,6 +337,10 @@ class Wildfire(Hazard):
         closed: set[int] = set()
         warned: set[str] = set()
         ctx.emit("wildfire.ignition", id=self.id, at=list(self.at), model=fg.model)
+        # crews are needed on the fire line (扑火): one suppression task for the whole fire
+        ctx.incident(f"{self.id}-suppress", {"zh": f"{self.name['zh']} 扑救", "en": f"Fight {self.name['en']}"},
+                     self.at, needs={"suppress": {"hazard": self.id}}, priority=1, cause=self.id)
+        contained_reported = False
         while True:
             rel = ctx.env.now - self.t0
             arr = np.where(road_cells >= 0, fg.arrival[np.maximum(road_cells, 0)], np.inf).min(axis=0)
@@ -299,6 +363,9 @@ class Wildfire(Hazard):
                                                             "en": f"Wildfire threat: evacuate {p.name['en']}"},
                                  p.at, needs={"evacuate": p.id}, priority=1, cause=self.id, place=p.id)
             ctx.emit("wildfire.update", id=self.id, **fg.stats(rel))
+            if not contained_reported and self.contained(ctx.env.now):
+                contained_reported = True
+                ctx.emit("wildfire.contained", id=self.id, burned_area_ha=fg.stats(rel).get("burned_area_ha"))
             if rel >= self.duration:
                 break
             yield ctx.env.timeout(min(UPDATE_MIN, self.duration - rel))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from typing import TYPE_CHECKING, Any
 
 from drillsim.response.tasks import Incident, Task
@@ -17,6 +19,7 @@ class TaskBoard:
         self.sim = sim
         self.incidents: dict[str, Incident] = {}
         self.tasks: dict[str, Task] = {}
+        self._closed: set[str] = set()
 
     def open_tasks(self) -> list[Task]:
         return [t for t in self.tasks.values() if t.open]
@@ -51,7 +54,8 @@ class TaskBoard:
             self.tasks[task.id] = task
             inc.tasks.append(task.id)
             self.sim.events.emit(now, "task.new", task=task.id, incident=iid, kind=kind,
-                                 quantity=round(task.quantity, 4), priority=task.priority,
+                                 quantity=None if math.isinf(task.quantity) else round(task.quantity, 4),
+                                 priority=task.priority,
                                  at=[round(task.at[0], 1), round(task.at[1], 1)],
                                  items=task.items or None, road=None if task.road is None
                                  else world.net.road_ids[task.road], community=task.community)
@@ -90,6 +94,8 @@ class TaskBoard:
                 cid, people, dest = str(need), None, None
             if cid not in world.residents:
                 return None
+            if any(t.open and t.kind == "evacuate" and t.community == cid for t in self.tasks.values()):
+                return None  # already being evacuated: one task per community
             q = float(people if people is not None else world.residents[cid])
             p = world.places[cid]
             base.update(node=world.node_of(cid), at=p.at)
@@ -105,6 +111,13 @@ class TaskBoard:
                 base.update(node=world.node_of(dest), at=world.places[dest].at)
             q = self.sim.supplies.weight_t(items)
             return Task(quantity=q, items=dict(items), source=src, destination=dest, **base) if items else None
+        if kind == "suppress":
+            hid = need.get("hazard") if isinstance(need, dict) else str(need)
+            h = self.sim.hazards.get(str(hid))
+            if h is None or not hasattr(h, "suppress"):
+                return None
+            # open-ended: done when the fire is contained (quantity is fireline metres built)
+            return Task(quantity=float("inf"), hazard=h.id, **base)
         if kind == "clear_road":
             road = world.net.road_index.get(str(need))
             if road is None:
@@ -128,13 +141,20 @@ class TaskBoard:
                                  minutes=round(now - inc.reported, 3))
 
     def check_done(self, task: Task) -> None:
+        if task.kind == "suppress" and task.finished is not None and task.id not in self._closed:
+            self._closed.add(task.id)
+            self._finish(task)
+            return
         if task.open and task.done_qty >= task.quantity - 1e-9:
-            now = self.sim.env.now
-            task.finished = now
-            self.sim.events.emit(now, "task.done", task=task.id, kind=task.kind,
-                                 minutes=round(now - task.created, 3))
-            inc = self.incidents[task.incident]
-            if inc.resolved is None and all(not self.tasks[t].open for t in inc.tasks):
-                inc.resolved = now
-                self.sim.events.emit(now, "incident.resolved", incident=inc.id,
-                                     minutes=round(now - inc.reported, 3))
+            task.finished = self.sim.env.now
+            self._finish(task)
+
+    def _finish(self, task: Task) -> None:
+        now = self.sim.env.now
+        self.sim.events.emit(now, "task.done", task=task.id, kind=task.kind,
+                             minutes=round(now - task.created, 3))
+        inc = self.incidents[task.incident]
+        if inc.resolved is None and all(not self.tasks[t].open for t in inc.tasks):
+            inc.resolved = now
+            self.sim.events.emit(now, "incident.resolved", incident=inc.id,
+                                 minutes=round(now - inc.reported, 3))

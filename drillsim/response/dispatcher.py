@@ -86,10 +86,14 @@ class Dispatcher:
         if task is not None:
             self.assign(unit, task, by="auto")
 
-    def unblock(self, kind: str) -> None:
-        """Something a blocked task of ``kind`` waited for changed: try again."""
+    def unblock(self, kind: str | None, reason: str | None = None) -> None:
+        """Something blocked tasks waited for changed (a shelter opened, a road reopened): retry.
+
+        ``kind`` None means every kind; ``reason`` limits it to tasks blocked for that reason.
+        """
         for task in self.sim.board.open_tasks():
-            if task.kind == kind and task.blocked_reason:
+            if (kind is None or task.kind == kind) and task.blocked_reason and (
+                    reason is None or task.blocked_reason == reason):
                 task.blocked_reason = None
                 if self.enabled:
                     self.fill(task)

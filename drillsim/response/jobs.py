@@ -16,7 +16,7 @@ import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING
 
-from drillsim.response.units import TRANSPORTING, Unit, work_minutes
+from drillsim.response.units import TRANSPORTING, Unit, Unreachable, work_minutes
 from drillsim.scenario import catalog
 
 if TYPE_CHECKING:
@@ -24,12 +24,18 @@ if TYPE_CHECKING:
     from drillsim.response.tasks import Task
 
 
+UNREACHABLE = "no open road to the task site"
+
+
 class Jobs:
     def __init__(self, sim: Simulation) -> None:
         self.sim = sim
 
     def run(self, unit: Unit, task: Task) -> Generator:
-        yield from getattr(self, "_" + task.kind)(unit, task)
+        try:
+            yield from getattr(self, "_" + task.kind)(unit, task)
+        except Unreachable:
+            return
 
     # ------------------------------------------------------------------ claims
     def _claim(self, unit: Unit, task: Task, amount: float) -> float:
@@ -56,7 +62,12 @@ class Jobs:
         unit.load_items = {}
 
     def _arrive(self, unit: Unit, task: Task, node: int) -> Generator:
-        yield from unit.travel(node)
+        """Drive to the task site; if it stays cut off, mark the task blocked and give up."""
+        try:
+            yield from unit.travel(node, patience=1)
+        except Unreachable:
+            self._block(task, unit, UNREACHABLE, "任务地点道路不通")
+            raise
         self.sim.board.arrived(task, unit)
 
     # ------------------------------------------------------------------ kinds
@@ -72,6 +83,37 @@ class Jobs:
             first = False
             yield from unit.work(minutes)
             self._complete(unit, task, n, rescued=n)
+
+    def _suppress(self, unit: Unit, task: Task) -> Generator:
+        """Build fireline at the burning edge nearest the crew, an hour at a time.
+
+        Each hour a crew of n people builds ``line_m_per_person_h * n`` metres of line
+        (tasks.yaml); the hazard then treats the unburned cells along that stretch of
+        the edge as non-burnable from now on and recomputes the spread.
+        """
+        p = catalog.task_params()["suppress"]
+        fire = self.sim.hazards[task.hazard]
+        world = self.sim.world
+        first = True
+        while task.open:
+            x, y = unit.position()
+            front = fire.front_near(x, y, self.sim.env.now)
+            if front is None:
+                task.finished = self.sim.env.now
+                self.sim.board.check_done(task)
+                return
+            node = world.net.nearest_node(*front)
+            yield from self._arrive(unit, task, node)
+            minutes = float(p["shift_min"]) + (float(p["setup_min"]) if first else 0.0)
+            first = False
+            yield from unit.work(minutes)
+            line = float(p["line_m_per_person_h"]) * unit.spec.size * float(p["shift_min"]) / 60.0
+            front = fire.front_near(*unit.position(), self.sim.env.now)
+            if front is not None:
+                line = fire.build_line(front[0], front[1], line, self.sim.env.now)
+            task.done_qty += line
+            self.sim.events.emit(self.sim.env.now, "task.progress", task=task.id, unit=unit.id, kind="suppress",
+                                 amount=round(line, 1), done=round(task.done_qty, 1), quantity=None)
 
     def _clear_road(self, unit: Unit, task: Task) -> Generator:
         yield from self._arrive(unit, task, task.node)
@@ -126,7 +168,20 @@ class Jobs:
             if task.community in world.residents:
                 world.residents[task.community] = max(0, world.residents[task.community] - int(n))
             unit._set_status(TRANSPORTING)
-            yield from unit.travel(world.node_of(shelter))
+            tried: set[str] = set()
+            while True:
+                try:
+                    yield from unit.travel(world.node_of(shelter), patience=1)
+                    break
+                except Unreachable:  # cut off (fire, flood, debris): try another shelter
+                    tried.add(shelter)
+                    shelter = self.sim.places_by_time(unit, "shelter", need=1, exclude=tried)
+                    if shelter is None:
+                        if task.community in world.residents:  # people stay where they are
+                            world.residents[task.community] += int(n)
+                        unit.load_people = 0
+                        self._block(task, unit, "no reachable shelter", "无可达的避难场所")
+                        return
             placed = min(int(n), world.shelter_free(shelter))
             world.occupancy[shelter] += placed
             unit.load_people = 0
@@ -137,7 +192,9 @@ class Jobs:
 
     def _shelter_for(self, unit: Unit, task: Task) -> str | None:
         world = self.sim.world
-        if task.destination and world.shelter_free(task.destination) > 0:
+        if task.destination and world.shelter_free(task.destination) > 0 and world.router.route(
+                world.node_of(task.community) if task.community else task.node,
+                world.node_of(task.destination), unit.vehicle, unit.spec.ppe) is not None:
             return task.destination
         shelter = self.sim.places_by_time(unit, "shelter", need=1)
         if shelter is None and self.sim.auto_shelters:

@@ -27,6 +27,8 @@ class KpiTracker:
         self.items_requested: dict[str, float] = {}
         self.items_delivered: dict[str, float] = {}
         self.loaded_by_tier: dict[str, float] = {}
+        self.fires: dict[str, float] = {}
+        self.fires_contained: dict[str, float] = {}
         self.roads_blocked: set[str] = set()
         self.roads_cleared = 0
         self.dispatches = 0
@@ -62,7 +64,8 @@ class KpiTracker:
             self.incidents[str(d["id"])] = ev.t
         elif ty == "task.new":
             kind = d["kind"]
-            self.need[kind] = self.need.get(kind, 0.0) + float(d["quantity"])
+            if d.get("quantity") is not None:
+                self.need[kind] = self.need.get(kind, 0.0) + float(d["quantity"])
             if kind == "evacuate":
                 self.evac_tasks[d["task"]] = ev.t
             for i, q in (d.get("items") or {}).items():
@@ -106,6 +109,10 @@ class KpiTracker:
             self.injects_missed += 1
         elif ty == "hazard.started" and d.get("hazard") == "chemical":
             self.chemical = True
+        elif ty == "wildfire.ignition":
+            self.fires[str(d.get("id"))] = ev.t
+        elif ty == "wildfire.contained":
+            self.fires_contained[str(d.get("id"))] = ev.t
         elif ty == "chemical.exposure":
             self.exposure[str(d.get("id"))] = float(d.get("total_person_minutes", 0.0))
         elif ty.endswith(".damage") and "deaths" in d:
@@ -164,6 +171,9 @@ class KpiTracker:
             "unit_utilisation": None if not self.n_units or self.t <= 0
             else round(busy / (self.n_units * self.t), 4),
             "deaths": round(sum(self.deaths.values())),
+            "fireline_built_m": round(self.done.get("suppress", 0.0)),
+            "fire_contained_min": None if not self.fires or len(self.fires_contained) < len(self.fires)
+            else round(max(self.fires_contained[f] - self.fires[f] for f in self.fires), 1),
             "chemical_release": self.chemical,
             "person_minutes_above_aegl2": round(sum(self.exposure.values()), 1),
             "orders_accepted": self.orders_accepted,

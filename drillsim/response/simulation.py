@@ -19,7 +19,7 @@ from drillsim.hazards.chains import ChainWatcher
 from drillsim.hazards.registry import build_hazard
 from drillsim.response.board import TaskBoard
 from drillsim.response.dispatcher import Dispatcher
-from drillsim.response.jobs import Jobs
+from drillsim.response.jobs import UNREACHABLE, Jobs
 from drillsim.response.kpis import KpiTracker
 from drillsim.response.orders import Orders
 from drillsim.response.supplies import SupplySystem
@@ -113,6 +113,8 @@ class Simulation:
                     self.dispatcher.task_added(self.board.tasks[tid])
         elif ev.type == "shelter.opened":
             self.dispatcher.unblock("evacuate")
+        elif ev.type == "road.state" and ev.data.get("status") == "open":
+            self.dispatcher.unblock(None, reason=UNREACHABLE)
         elif ev.type == "road.state" and ev.data.get("status") != "open":
             idx = self.world.net.road_index
             roads = {idx[r] for r in ev.data["roads"] if r in idx}
@@ -120,13 +122,15 @@ class Simulation:
                 u.road_closed(roads)
 
     # ------------------------------------------------------------------ helpers
-    def places_by_time(self, unit: Unit, kind: str, need: int = 1) -> str | None:
+    def places_by_time(self, unit: Unit, kind: str, need: int = 1,
+                       exclude: set[str] | frozenset[str] = frozenset()) -> str | None:
         """The place of ``kind`` with room for ``need`` people nearest to the unit by travel time."""
         world = self.world
         if kind == "hospital":
             ok = [p.id for p in world.of_kind("hospital") if world.beds_free(p.id) >= min(need, 1)]
         else:
             ok = [p.id for p in world.of_kind("shelter") if world.shelter_free(p.id) >= min(need, 1)]
+        ok = [p for p in ok if p not in exclude]
         if not ok:
             return None
         times = world.router.times_from_nearest(unit.node, [world.node_of(p) for p in ok], unit.vehicle,

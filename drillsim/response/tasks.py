@@ -28,6 +28,8 @@ class Task:
     community: str | None = None
     source: str | None = None
     """deliver: a depot to load from (move_supplies), else the nearest with stock."""
+    hazard: str | None = None
+    """suppress: the hazard (fire) the crews fight."""
     destination: str | None = None
     """deliver/evacuate: a place to bring things or people to."""
     in_transit: dict[str, float] = field(default_factory=dict)
@@ -49,7 +51,7 @@ class Task:
 
     def summary(self) -> dict[str, Any]:
         return {"id": self.id, "kind": self.kind, "incident": self.incident, "priority": self.priority,
-                "quantity": self.quantity, "done": self.done_qty, "units": sorted(self.units),
+                "quantity": None if self.quantity == float("inf") else self.quantity, "done": self.done_qty, "units": sorted(self.units),
                 "open": self.open}
 
 

@@ -32,6 +32,10 @@ class Recall(Exception):
     """The unit was recalled or re-tasked while busy."""
 
 
+class Unreachable(Exception):
+    """No open route to the destination for longer than the caller was willing to wait."""
+
+
 class Unit:
     def __init__(self, spec: UnitSpec, sim: Simulation) -> None:
         self.spec = spec
@@ -193,8 +197,13 @@ class Unit:
                 self._set_status(RETURNING if self.node != self.base_node else IDLE)
                 self.sim.dispatcher.unit_free(self)
 
-    def travel(self, dest: int, interruptible: bool = False) -> Generator:
-        """Drive to node ``dest``; re-route on closures. Raises Recall on recall/assign."""
+    def travel(self, dest: int, interruptible: bool = False, patience: int | None = None) -> Generator:
+        """Drive to node ``dest``; re-route on closures. Raises Recall on recall/assign.
+
+        With no route, the unit waits 30 min and tries again; after ``patience`` failed
+        tries it raises :class:`Unreachable` so the job can choose another destination.
+        """
+        tries = 0
         env = self.sim.env
         router = self.sim.world.router
         net = self.sim.world.net
@@ -204,6 +213,9 @@ class Unit:
         while self.node != dest:
             route = router.route(self.node, dest, self.vehicle, self.spec.ppe)
             if route is None:
+                tries += 1
+                if patience is not None and tries > patience:
+                    raise Unreachable()
                 before = self.status
                 self._set_status(STUCK)
                 self._emit("unit.stuck", at_node=int(self.node), dest=int(dest))
