@@ -10,9 +10,10 @@ When several units need routes to the same destination (a road closed under
 1,000 units in transit; units returning to a base; casualties to a hospital),
 one backward search from the destination serves all of them: :meth:`Router.expect`
 registers demand, and :meth:`Router.route` builds a predecessor tree once a
-destination is wanted twice and walks it for every later request. A tree
+destination is wanted often enough (``TREE_AFTER``) and walks it for every later request. A tree
 survives road changes that cannot alter it (a changed road off the tree that
-offers no shortcut); any other change drops it. Vehicle classes whose weights
+offers no shortcut); a shortcut drops it, and a path through a changed tree
+edge falls back to a search and drops it. Vehicle classes whose weights
 are proportional (same passable roads) share trees.
 """
 
@@ -60,6 +61,8 @@ class Route:
         return float(net.x[a] + f * (net.x[b] - net.x[a])), float(net.y[a] + f * (net.y[b] - net.y[a])), k
 
 
+TREE_AFTER = 4
+"""Requests to one destination before a full backward tree (~2-3 bounded searches' cost) pays off."""
 MAX_TREES = 128
 """Cached backward trees (int32 predecessors + float64 times: 1.2 MB each at 100k nodes)."""
 
@@ -70,7 +73,7 @@ class Router:
         classes_speed = net._base_speed.max() if net.n_roads else 1.0
         self._max_speed = float(classes_speed)  # m/min, fastest road, factor 1
         self._tree_version = net.version
-        self._trees: OrderedDict[tuple[int, str, bool], tuple[array, np.ndarray]] = OrderedDict()
+        self._trees: OrderedDict[tuple[int, str, bool], tuple[array, np.ndarray, set[int]]] = OrderedDict()
         self._demand: dict[tuple[int, str, bool], int] = {}
 
     def lower_bound(self, a: int, b: int) -> float:
@@ -155,8 +158,9 @@ class Router:
         """Keep only trees that the road changes since they were built cannot have altered.
 
         A backward tree (next hop ``pred``, time to the root ``dist``) stays exact
-        after arc u->v changes weight if the arc is not a tree edge (pred[u] != v)
-        and does not now give a shortcut (dist[v] + w >= dist[u]).
+        after arc u->v changes weight if the arc does not now give a shortcut
+        (dist[v] + w >= dist[u]), except for paths through a changed tree edge
+        (pred[u] == v): such u are marked dirty and paths through them are not used.
         """
         net = self.net
         roads = net.roads_changed_since(self._tree_version)
@@ -166,18 +170,24 @@ class Router:
         pos = net.arcs_of(roads)
         u, v = net.arc_src[pos], net.arc_dst[pos]
         for key in list(self._trees):
-            pred_arr, dist = self._trees[key]
+            pred_arr, dist, dirty = self._trees[key]
             pred = np.frombuffer(pred_arr, dtype=np.int32)
             w = net.matrix(key[1], key[2]).data[pos]
-            if (pred[u] == v).any() or (dist[v] + w < dist[u]).any():
-                del self._trees[key]
+            if (dist[v] + w < dist[u]).any():
+                del self._trees[key]  # a shortcut may improve any node: rebuild when wanted
+                continue
+            # a changed tree edge u->v spoils the paths through u only; they fall back to a search
+            dirty.update(u[pred[u] == v].tolist())
 
     def expect(self, dst: int, vehicle: str = "ordinary", ppe: bool = False) -> None:
-        """Note that a unit will soon ask for a route to ``dst`` (e.g. it must re-route)."""
-        key = self._tree_key(dst, vehicle, ppe)
-        self._demand[key] = self._demand.get(key, 0) + 1
+        """Note that a unit will soon ask for a route to ``dst`` (e.g. it must re-route).
 
-    def _shared_tree(self, dst: int, vehicle: str, ppe: bool) -> tuple[array, np.ndarray] | None:
+        Counts as several requests: two expected units are enough for a shared tree.
+        """
+        key = self._tree_key(dst, vehicle, ppe)
+        self._demand[key] = self._demand.get(key, 0) + TREE_AFTER // 2
+
+    def _shared_tree(self, dst: int, vehicle: str, ppe: bool) -> tuple[array, np.ndarray, set[int]] | None:
         """The cached backward tree to ``dst``, built once at least two routes were wanted there."""
         key = self._tree_key(dst, vehicle, ppe)
         tree = self._trees.get(key)
@@ -185,24 +195,23 @@ class Router:
             self._trees.move_to_end(key)
             return tree
         self._demand[key] = self._demand.get(key, 0) + 1
-        if self._demand[key] >= 2:
+        if self._demand[key] >= TREE_AFTER:
             if len(self._trees) >= MAX_TREES:
                 self._trees.popitem(last=False)
             dist, pred = self.times_to(dst, key[1], key[2], predecessors=True)
             # array('i') indexes to plain ints faster than numpy, at the same 4 bytes/node
-            tree = self._trees[key] = (array("i", pred.astype(np.int32).tobytes()), dist)
+            tree = self._trees[key] = (array("i", pred.astype(np.int32).tobytes()), dist, set())
         return tree
 
     def cached_times_to(self, dst: int, vehicle: str, ppe: bool = False) -> np.ndarray | None:
         """Times from every node to ``dst`` if a valid tree for it is cached (no search)."""
         key = self._tree_key(dst, vehicle, ppe)
         tree = self._trees.get(key)
-        return None if tree is None else tree[1]
+        return None if tree is None or tree[2] else tree[1]
 
     def reroute_many(self, trips: list[tuple[int, int, str]], ppe: bool = False) -> list[Route | None]:
         """Routes for many (src, dst, vehicle) trips: one backward search per destination."""
         for _, dst, vehicle in trips:
-            self.expect(dst, vehicle, ppe)
             self.expect(dst, vehicle, ppe)
         return [self.route(src, dst, vehicle, ppe) for src, dst, vehicle in trips]
 
@@ -217,7 +226,15 @@ class Router:
             return Route(np.array([src]), np.array([], dtype=np.int64), np.array([], dtype=np.int64), np.zeros(1))
         tree = self._shared_tree(dst, vehicle, ppe)
         if tree is not None:
-            return self.route_from_tree(src, dst, tree[0], vehicle, ppe) if tree[0][src] >= 0 else None
+            if tree[0][src] < 0:
+                return None
+            route = self.route_from_tree(src, dst, tree[0], vehicle, ppe, avoid=tree[2])
+            if route is not None:
+                return route
+            # the path met a changed tree edge: drop the tree; regrow it only if still in demand
+            key = self._tree_key(dst, vehicle, ppe)
+            del self._trees[key]
+            self._demand[key] = 0
         m = self.net.matrix(vehicle, ppe)
         limit = max(self.lower_bound(src, dst) * 2.0, 5.0)
         reached_before = -1
@@ -235,11 +252,16 @@ class Router:
             limit *= 3.0
 
     def route_from_tree(self, src: int, dst: int, pred_to_dst: np.ndarray | array, vehicle: str,
-                        ppe: bool = False) -> Route:
-        """Route src -> dst from a predecessor tree grown backwards from dst (``times_to``)."""
+                        ppe: bool = False, avoid: set[int] | None = None) -> Route | None:
+        """Route src -> dst from a predecessor tree grown backwards from dst (``times_to``).
+
+        None if the path passes a node in ``avoid`` (its next hop is no longer known to be fastest).
+        """
         nodes = [src]
         n = src
         while n != dst:
+            if avoid and n in avoid:
+                return None
             n = pred_to_dst[n]
             if n < 0:
                 raise ValueError("src is not in the tree")
