@@ -68,8 +68,10 @@ MAX_TREES = 128
 
 
 class Router:
-    def __init__(self, net: RoadNetwork) -> None:
+    def __init__(self, net: RoadNetwork, shared_trees: bool = True) -> None:
         self.net = net
+        self.shared_trees = shared_trees
+        """False: every route is its own bounded search (for comparisons)."""
         classes_speed = net._base_speed.max() if net.n_roads else 1.0
         self._max_speed = float(classes_speed)  # m/min, fastest road, factor 1
         self._tree_version = net.version
@@ -185,10 +187,15 @@ class Router:
         Counts as several requests: two expected units are enough for a shared tree.
         """
         key = self._tree_key(dst, vehicle, ppe)
+        tree = self._trees.get(key)
+        if tree is not None and tree[2]:
+            del self._trees[key]  # units re-route because roads changed: regrow the tree for all of them
         self._demand[key] = self._demand.get(key, 0) + TREE_AFTER // 2
 
     def _shared_tree(self, dst: int, vehicle: str, ppe: bool) -> tuple[array, np.ndarray, set[int]] | None:
-        """The cached backward tree to ``dst``, built once at least two routes were wanted there."""
+        """The cached backward tree to ``dst``, built once enough routes were wanted there."""
+        if not self.shared_trees:
+            return None
         key = self._tree_key(dst, vehicle, ppe)
         tree = self._trees.get(key)
         if tree is not None:
