@@ -215,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(3):
             app.qapp.processEvents()
         w.refresh_panels()
+        if w.mode == "live":
+            w.map.update_live(app.controller.session.sim, force=True)
         w.map.fit()
         app.qapp.processEvents()
         wpx, hpx = w.screenshot(args.screenshot)

@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
-    QBrush,
     QColor,
     QImage,
     QPainter,
@@ -46,6 +45,7 @@ from drillsim.gui.common import (
     T,
     app_font,
     fmt_min,
+    lang,
     pick,
     status_text,
 )
@@ -368,12 +368,14 @@ class MapView(QGraphicsView):
                 pen.setCosmetic(True)
                 case.setPen(pen)
                 case.setZValue(c * 0.01)
+                case.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             item = QGraphicsPathItem(path, lay)
             pen = QPen(QColor(col), w, Qt.PenStyle.DashLine if name == "track" else Qt.PenStyle.SolidLine)
             pen.setCosmetic(True)
             pen.setCapStyle(Qt.PenCapStyle.RoundCap)
             item.setPen(pen)
             item.setZValue(0.5 + w / 10)
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # repaint from a pixmap
             item.setData(0, "roads")
             item.setData(1, name)
             self.road_items[name] = item
@@ -425,8 +427,8 @@ class MapView(QGraphicsView):
         """Move units, refresh incidents, road states and (throttled) hazard overlays."""
         self.t = sim.now
         self._update_units((u.id, u.status, *u.position()) for u in sim.units.values())
-        self._update_incidents(((i.id, i.at, i.priority, i.resolved is not None)
-                                for i in sim.board.incidents.values()))
+        self._update_incidents((i.id, i.at, i.priority, i.resolved is not None)
+                                for i in sim.board.incidents.values())
         net = sim.world.net
         if force or net.version != self._road_version:
             self._road_version = net.version
@@ -702,7 +704,7 @@ class MapView(QGraphicsView):
                 rows.append(("dot", STATUS_COLORS[s], status_text(s)))
         if self.layer_visible("road_status"):
             for s, (col, _, _) in ROAD_STATUS_STYLE.items():
-                rows.append(("line", col, f"{T('道路')}{T(ROAD_STATUS_ZH[s])}"))
+                rows.append(("line", col, T("道路") + ("" if lang() == "zh" else " ") + T(ROAD_STATUS_ZH[s])))
         if self.layer_visible("incidents"):
             rows.append(("tri", PRIORITY_COLORS[1], T("事件(优先级1)")))
             rows.append(("tri", PRIORITY_COLORS[2], T("事件(优先级2)")))

@@ -13,6 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -24,7 +25,6 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
     QTreeWidget,
     QTreeWidgetItem,
-    QHeaderView,
 )
 
 from drillsim.core.events import Event
@@ -389,7 +389,7 @@ class TraineeConsole:
         # status line: response level, warnings, comms
         lvl = seats.response_level
         warned = {}
-        for cid, w in seats.warned.items():
+        for w in seats.warned.values():
             warned[w["color"]] = warned.get(w["color"], 0) + 1
         parts = [f"{T('响应级别')}: " + (f"{lvl}{T('级')}" if lvl else T("未启动"))]
         if warned:
@@ -415,7 +415,7 @@ class TraineeConsole:
             it = self._inc_items.pop(iid)
             self.incidents.takeTopLevelItem(self.incidents.indexOfTopLevelItem(it))
         self.incidents.setUpdatesEnabled(False)
-        for pos, inc in enumerate(incs[:300]):
+        for inc in incs[:300]:
             it = self._inc_items.get(inc.id)
             if it is None:
                 it = QTreeWidgetItem(self.incidents)

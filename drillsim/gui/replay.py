@@ -98,10 +98,10 @@ class ReplayConsole:
         self.label.setText(f"{pick(name)} · {fmt_min(arc.duration)} · {arc.event_count} {T('条事件')}")
         self.marks.clear()
         marks: list[tuple[float, str]] = []
-        for inj in arc.injects():
-            if inj["type"] in ("inject.sent", "inject.answered", "inject.missed"):
-                what = {"inject.sent": T("下发"), "inject.answered": T("已响应"), "inject.missed": T("超时")}[inj["type"]]
-                marks.append((inj["t"], f"{T('情况导入')} {inj.get('id')} {what} {pick(inj.get('message') or '')}"))
+        for ev in arc.events(types="inject."):
+            if ev.type in ("inject.sent", "inject.answered", "inject.missed"):
+                what = {"inject.sent": T("下发"), "inject.answered": T("已响应"), "inject.missed": T("超时")}[ev.type]
+                marks.append((ev.t, f"{T('情况导入')} {ev.data.get('id')} {what} {pick(ev.data.get('message') or '')}"))
         for n in arc.notes():
             marks.append((n["t"], f"{T('评估记录')}: {n.get('text', '')}"))
         for ev in arc.events(types="response."):

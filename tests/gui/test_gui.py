@@ -11,7 +11,6 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
-    QLabel,
     QListWidget,
     QPlainTextEdit,
     QPushButton,
@@ -68,7 +67,6 @@ def test_dispatch_through_dialog(win, qtbot):
 
 
 def test_refused_order_shows_reason(win, qtbot):
-    s = win.controller.session
     win.controller.advance_to(6)
     win.trainee.seat.setCurrentIndex(win.trainee.seat.findData("county_hq"))
     d = win.open_dialog("dispatch", task="i_c06/rescue", unit="army1")
@@ -352,7 +350,7 @@ def test_open_and_scrub_archive(app, scenario, tmp_path, qtbot):
     w = app.window
     r = w.replay
     assert w.mode == "replay" and r.duration == pytest.approx(45)
-    assert r.marks.count() >= 1
+    assert r.marks.count() >= 2
     st = r.seek(30)
     assert st["t"] == 30
     busy = [u for u in st["units"] if u["status"] != "idle"]
