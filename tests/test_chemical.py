@@ -7,11 +7,10 @@ import time
 
 import numpy as np
 import pytest
+from hazard_world import grid_world
 
 from drillsim.hazards import chemical as ch
 from drillsim.hazards.registry import build_hazard
-
-from hazard_world import grid_world
 
 
 @pytest.mark.parametrize("cls,sy,sz", [

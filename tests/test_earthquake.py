@@ -6,11 +6,10 @@ import time
 
 import numpy as np
 import pytest
+from hazard_world import grid_world
 
 from drillsim.hazards import earthquake as eq
 from drillsim.hazards.registry import build_hazard
-
-from hazard_world import grid_world
 
 
 def test_wang2000_axis_relations_reproduce_the_equations():

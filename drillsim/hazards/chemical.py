@@ -338,7 +338,7 @@ class ChemicalRelease(Hazard):
                 ach = float(dispersion_params().get("shelter_in_place_ach_per_h", 0.5))
                 keep = math.exp(-ach * dt / 60.0)
                 aegl2 = self.aegl_ppm[2]
-                for c, z, p, co in zip(comms, zones, cppm, cout):
+                for c, z, p, co in zip(comms, zones, cppm, cout, strict=True):
                     # indoor air of warned households (one-compartment infiltration)
                     cin = self.indoor_mg_m3.get(c.id, 0.0) * keep + float(co) * (1.0 - keep)
                     self.indoor_mg_m3[c.id] = cin

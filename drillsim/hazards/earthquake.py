@@ -375,7 +375,7 @@ class Earthquake(Hazard):
             ci = np.zeros(0)
         shock_max = float(ci.max()) if ci.size else 0.0
         raised: list[Any] = []
-        for c, i in zip(comms, ci):
+        for c, i in zip(comms, ci, strict=True):
             if i > self.community_I.get(c.id, 0.0) + 1e-9:
                 self.community_I[c.id] = float(i)
                 mix = c.attrs.get("buildings")
@@ -442,7 +442,7 @@ class Earthquake(Hazard):
             cand = np.nonzero(slope >= ls["min_slope_deg"])[0]
             if cand.size:
                 d = newmark_displacement_cm(slope[cand], intensity_to_pga_g(ri[cand]))
-                hit = [int(r) for r, dv in zip(cand, d) if dv >= ls["close_if_displacement_cm"]
+                hit = [int(r) for r, dv in zip(cand, d, strict=True) if dv >= ls["close_if_displacement_cm"]
                        and int(r) not in self.closed_roads]
                 if hit:
                     self.closed_roads.update(hit)
