@@ -168,3 +168,22 @@ def test_run_until_guards_past_times():
     sim.run_until(10)
     sim.run_until(5)  # no error
     assert sim.now == 10
+
+
+def test_displaced_people_walk_to_open_shelters_only():
+    places = _places() + [place("sh2", "shelter", 2500, 1000, capacity=100)]
+    sc = scenario(places, [], [])
+    sim = Simulation(sc, map_data=grid_map(), auto_dispatch=False)
+    sim.events.emit(0, "incident.new", id="d", name="x", at=[2500, 2500], place="c1",
+                    needs={"shelter": {"community": "c1", "people": 120}}, priority=2, cause="test")
+    sim.run_until(60)
+    assert sim.displaced.unsheltered() == 120  # every shelter is closed: nobody can go
+    sim.orders.open_shelter("sh2")   # 1,500 m away; sh1 is 3.2 km away, beyond the 3 km walk
+    sim.orders.open_shelter("sh1")
+    sim.run_until(300)
+    admits = [e for e in sim.events.of_type("shelter.admit") if e.data.get("on_foot")]
+    assert [(e.data["place"], e.data["people"]) for e in admits] == [("sh2", 100)]
+    walk = 1500 / (4000 / 60)  # 22.5 min at 4 km/h
+    assert 60 + walk - 1e-6 <= admits[0].t <= 70 + walk + 1e-6
+    assert sim.displaced.unsheltered() == 20  # sh2 is full and sh1 is out of walking reach
+    assert sim.kpis.summary()["people_sheltered"] == 100

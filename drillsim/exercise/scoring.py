@@ -44,8 +44,13 @@ def components(kpis: dict[str, Any], cfg: dict[str, Any]) -> dict[str, float]:
         out["rescue"] = 0.7 * share + 0.3 * speed
     if kpis.get("casualties_to_transport"):
         out["medical"] = _clamp(kpis["casualties_transported"] / kpis["casualties_to_transport"])
+    parts = []
     if kpis.get("people_to_evacuate"):
-        out["evacuation"] = _clamp(kpis["people_evacuated"] / kpis["people_to_evacuate"])
+        parts.append(_clamp(kpis["people_evacuated"] / kpis["people_to_evacuate"]))
+    if kpis.get("people_displaced"):
+        parts.append(_clamp(kpis.get("people_sheltered", 0) / kpis["people_displaced"]))
+    if parts:
+        out["evacuation"] = sum(parts) / len(parts)
     if kpis.get("supplies_requested_t"):
         out["supplies"] = _clamp(kpis["supplies_delivered_t"] / kpis["supplies_requested_t"])
     if kpis.get("chemical_release"):

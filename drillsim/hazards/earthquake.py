@@ -469,9 +469,16 @@ class Earthquake(Hazard):
                      trapped=loss["trapped"], injured=loss["injured"], deaths=loss["deaths"])
             d_trapped = loss["trapped"] - (old["trapped"] if old else 0)
             d_injured = loss["injured"] - (old["injured"] if old else 0)
-            if d_trapped <= 0 and d_injured <= 0:
+            # residents of uninhabitable homes (EMS-98 D4-D5) who need a public shelter
+            displaced = int(round(loss.get("heavy_ratio", 0.0) * place.population
+                                  * float(params()["displaced"]["public_shelter_share"])))
+            d_displaced = displaced - (old.get("displaced", 0) if old else 0)
+            loss["displaced"] = max(displaced, old.get("displaced", 0) if old else 0)
+            if d_trapped <= 0 and d_injured <= 0 and d_displaced <= 0:
                 continue
             needs: dict[str, Any] = {}
+            if d_displaced > 0:
+                needs["shelter"] = {"community": pid, "people": d_displaced}
             if d_trapped > 0:
                 needs["rescue"] = d_trapped
             if d_injured > 0:

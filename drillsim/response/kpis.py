@@ -27,6 +27,8 @@ class KpiTracker:
         self.items_requested: dict[str, float] = {}
         self.items_delivered: dict[str, float] = {}
         self.loaded_by_tier: dict[str, float] = {}
+        self.displaced = 0
+        self.sheltered_on_foot = 0
         self.fires: dict[str, float] = {}
         self.fires_contained: dict[str, float] = {}
         self.roads_blocked: set[str] = set()
@@ -109,6 +111,10 @@ class KpiTracker:
             self.injects_missed += 1
         elif ty == "hazard.started" and d.get("hazard") == "chemical":
             self.chemical = True
+        elif ty == "people.displaced":
+            self.displaced += int(d.get("people", 0))
+        elif ty == "shelter.admit" and d.get("on_foot"):
+            self.sheltered_on_foot += int(d.get("people", 0))
         elif ty == "wildfire.ignition":
             self.fires[str(d.get("id"))] = ev.t
         elif ty == "wildfire.contained":
@@ -171,6 +177,8 @@ class KpiTracker:
             "unit_utilisation": None if not self.n_units or self.t <= 0
             else round(busy / (self.n_units * self.t), 4),
             "deaths": round(sum(self.deaths.values())),
+            "people_displaced": self.displaced,
+            "people_sheltered": self.sheltered_on_foot,
             "fireline_built_m": round(self.done.get("suppress", 0.0)),
             "fire_contained_min": None if not self.fires or len(self.fires_contained) < len(self.fires)
             else round(max(self.fires_contained[f] - self.fires[f] for f in self.fires), 1),

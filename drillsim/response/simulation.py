@@ -19,6 +19,7 @@ from drillsim.hazards.chains import ChainWatcher
 from drillsim.hazards.registry import build_hazard
 from drillsim.response.board import TaskBoard
 from drillsim.response.dispatcher import Dispatcher
+from drillsim.response.displaced import DisplacedPeople
 from drillsim.response.jobs import UNREACHABLE, Jobs
 from drillsim.response.kpis import KpiTracker
 from drillsim.response.orders import Orders
@@ -44,6 +45,7 @@ class Simulation:
         self.supplies = SupplySystem(self)
         self.dispatcher = Dispatcher(self, enabled=auto_dispatch)
         self.jobs = Jobs(self)
+        self.displaced = DisplacedPeople(self)
         self.orders = Orders(self)
         self.units: dict[str, Unit] = {}
         self.duration = scenario.meta.duration_min
@@ -107,6 +109,10 @@ class Simulation:
 
     def _on_event(self, ev: Event) -> None:
         if ev.type == "incident.new":
+            need = (ev.data.get("needs") or {}).get("shelter")
+            if isinstance(need, dict):
+                self.displaced.add(str(need.get("community")), int(need.get("people", 0)),
+                                   cause=str(ev.data.get("cause", "")))
             inc = self.board.add_incident(ev.data)
             if inc is not None:
                 for tid in inc.tasks:
