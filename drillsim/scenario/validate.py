@@ -658,6 +658,12 @@ class _Meaning:
             if isinstance(road, str) and self.ok(nb + ("clear_road",)) and self.map_ok and road not in self.roads:
                 self.add(nb + ("clear_road",), f"{where(nb + ('clear_road',))}: unknown road id {road!r}"
                                                f"{did_you_mean(road, self.roads)}")
+            sh = needs.get("shelter")
+            if isinstance(sh, dict) and self.ok(nb + ("shelter",)):
+                kind = self.check_place_ref(nb + ("shelter", "community"), sh.get("community"), "community")
+                if kind is not None and kind != "community":
+                    p = nb + ("shelter", "community")
+                    self.add(p, f"{where(p)}: {sh.get('community')!r} is a {kind.replace('_', ' ')}, not a community")
             ev = needs.get("evacuate")
             ep = nb + ("evacuate",)
             people = None
