@@ -192,3 +192,19 @@ def test_same_seed_same_event_stream():
         env.run(until=1440)
         digests.append(events.digest)
     assert digests[0] == digests[1]
+
+
+def test_gb18306_2015_relation_selectable_from_a_scenario(tmp_path):
+    from drillsim.cli.main import main
+
+    f = tmp_path / "eq.yaml"
+    f.write_text("version: 1\nmeta: {name: t, duration_min: 60}\nmap: {builtin: lanxi}\nunits: []\n"
+                 "hazards:\n  - {type: earthquake, id: e, at: [5000, 5000], start_min: 0, magnitude: 6.0,"
+                 " relation: gb18306_2015, region: central, aftershocks: false}\n", encoding="utf-8")
+    assert main(["validate", str(f)]) == 0
+    c = eq.coefficients("gb18306_2015", "central")
+    # 1 km from the epicentre along the strike (north): the long-axis relation, lg form
+    expected = float(eq.axis_intensity(6.0, 1.0, c["long"], "lg"))
+    h = eq.Earthquake({"type": "earthquake", "id": "e", "at": [5000, 5000], "start_min": 0, "magnitude": 6.0,
+                       "relation": "gb18306_2015", "region": "central", "strike_deg": 0})
+    assert h.fields(5000, 6000, 0)["intensity"] == pytest.approx(expected, abs=0.01)

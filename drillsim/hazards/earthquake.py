@@ -57,7 +57,7 @@ def coefficients(relation: str = "wang2000", region: str = "east",
         return c
     rel = params()["attenuation"].get(relation)
     if rel is None:
-        raise ValueError(f"unknown attenuation relation {relation!r}; known: wang2000, xiao2011")
+        raise ValueError(f"unknown attenuation relation {relation!r}; known: wang2000, xiao2011, gb18306_2015")
     c = rel.get(region)
     if not c:
         raise ValueError(
