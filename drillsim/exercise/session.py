@@ -224,9 +224,13 @@ class Session:
 
     def result(self) -> dict[str, Any]:
         k = self.kpis()
+        tracker = self.sim.kpis
+        incidents = [{"id": iid, "reported_min": round(t, 2),
+                      "first_response_min": tracker.first_response.get(iid),
+                      "resolved_min": tracker.resolved.get(iid)} for iid, t in tracker.incidents.items()]
         return {"scenario": self.scenario.meta.name, "seed": self.sim.seed, "events": len(self.events),
                 "digest": self.events.digest, "sim_minutes": self.now, "score": k["score"], "kpis": k,
-                "plan": self.plan.status() if self.plan.plan else None}
+                "incidents": incidents, "plan": self.plan.status() if self.plan.plan else None}
 
     # ------------------------------------------------------------------ queries
     def seat_under(self, seat: str, ancestor: str) -> bool:
