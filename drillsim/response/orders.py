@@ -187,27 +187,26 @@ class Orders:
         return res
 
     def activate_contract(self, depot: str, item: str, by: str = "trainee") -> OrderResult:
-        args = {"depot": depot, "item": item}
-        w = self.sim.world
-        if depot not in w.stock:
-            return self._reject("activate_contract", by, args, f"无此物资库 {depot}", f"no depot {depot!r}")
-        for k, c in enumerate(w.places[depot].contracts):
-            if c["item"] == item and (depot, k) not in self.sim.supplies._contracts_used:
-                res = self._accept("activate_contract", by, args)
-                self.sim.supplies.activate_contract(depot, k, by=by)
-                return res
-        return self._reject("activate_contract", by, args, "该库无可启用的此项协议储备",
-                            "no unused contract reserve for this item at this depot")
+        """Call on a supplier contract (协议储备): stock arrives after its lead time."""
+        return self._reserve("activate_contract", depot, item, by, "contracts", self.sim.supplies._contracts_used,
+                             self.sim.supplies.activate_contract,
+                             ("该库无可启用的此项协议储备", "no unused contract reserve for this item at this depot"))
 
     def start_production(self, depot: str, item: str, by: str = "trainee") -> OrderResult:
+        """Start production capacity (产能储备): stock grows at its hourly rate."""
+        return self._reserve("start_production", depot, item, by, "production", self.sim.supplies._production_on,
+                             self.sim.supplies.start_production,
+                             ("该库无此项产能储备", "no production reserve for this item at this depot"))
+
+    def _reserve(self, op: str, depot: str, item: str, by: str, kind: str, used: set, start,
+                 none: tuple[str, str]) -> OrderResult:
         args = {"depot": depot, "item": item}
         w = self.sim.world
         if depot not in w.stock:
-            return self._reject("start_production", by, args, f"无此物资库 {depot}", f"no depot {depot!r}")
-        for k, p in enumerate(w.places[depot].production):
-            if p["item"] == item and (depot, k) not in self.sim.supplies._production_on:
-                res = self._accept("start_production", by, args)
-                self.sim.supplies.start_production(depot, k, by=by)
+            return self._reject(op, by, args, f"无此物资库 {depot}", f"no depot {depot!r}")
+        for k, entry in enumerate(getattr(w.places[depot], kind)):
+            if entry["item"] == item and (depot, k) not in used:
+                res = self._accept(op, by, args)
+                start(depot, k, by=by)
                 return res
-        return self._reject("start_production", by, args, "该库无此项产能储备",
-                            "no production reserve for this item at this depot")
+        return self._reject(op, by, args, *none)
