@@ -131,3 +131,16 @@ def test_comms_down_seat_learns_late():
     assert s.seats.visible_at("county_hq", inc) == 1 + 60  # fallback channel after 60 min
     assert inc not in s.seats.view("county_hq")
     assert inc in s.seats.view("director")
+
+
+def test_evacuate_area_and_warn_a_town():
+    sc = _scenario()
+    sc.places.append(place("c2", "community", 3000, 3000, population=200, town="t9"))
+    sc.places[4].attrs["town"] = "t9"
+    s = _session(sc, auto_dispatch=False)
+    assert s.order("issue_warning", by="county_hq", color="red", communities="t9")
+    assert s.events.of_type("warning.issued")[0].data["communities"] == ["c1", "c2"]
+    assert s.order("evacuate_area", by="county_hq", area="t9")
+    assert sorted(t.community for t in s.sim.board.tasks.values() if t.kind == "evacuate") == ["c1", "c2"]
+    r = s.order("evacuate_area", by="county_hq", area="nowhere")
+    assert not r and "nowhere" in r.reason["en"]

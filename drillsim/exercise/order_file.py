@@ -25,7 +25,7 @@ from drillsim.exercise.inputs import Input
 from drillsim.scenario import yamlpos
 from drillsim.scenario.loader import read_text
 
-SESSION_OPS = ("set_response_level", "issue_warning", "request_support", "approve_request")
+SESSION_OPS = ("set_response_level", "issue_warning", "request_support", "approve_request", "evacuate_area")
 ENGINE_OPS = ("dispatch", "move_supplies", "open_shelter", "close_shelter", "evacuate",
               "close_road", "open_road", "recall", "activate_contract", "start_production")
 ALL_OPS = ENGINE_OPS + SESSION_OPS

@@ -281,6 +281,27 @@ class Seats:
         self.sim.events.emit(self.sim.now, "response.level", level=self.response_level, previous=old, by=by)
         return res
 
+    def communities_in(self, area: str) -> list[str]:
+        """Communities of an area: 'all', a town id (乡镇), or one community id."""
+        world = self.sim.world
+        if area == "all":
+            return sorted(world.residents)
+        if area in world.residents:
+            return [area]
+        return sorted(c for c in world.residents if world.places[c].attrs.get("town") == area)
+
+    def order_evacuate_area(self, by: str, area: str, shelter: str | None = None) -> OrderResult:
+        """Evacuate every community of an area (a town id or 'all') that still has residents."""
+        args = {"area": area, "shelter": shelter}
+        targets = [c for c in self.communities_in(str(area)) if self.sim.world.residents.get(c, 0) > 0]
+        if not targets:
+            return self._reject("evacuate_area", by, args, f"区域 {area} 内无待转移群众",
+                                f"no one left to evacuate in {area!r} (give a town id such as town2, or 'all')")
+        res = self._accept("evacuate_area", by, {**args, "communities": targets})
+        for c in targets:
+            self.sim.orders.evacuate(c, by=by, shelter=shelter)
+        return res
+
     def order_issue_warning(self, by: str, color: str, communities: list[str] | str = "all",
                             channels: list[str] | None = None, message: Any = "") -> OrderResult:
         params = self.params
@@ -293,8 +314,8 @@ class Seats:
         if bad:
             return self._reject("issue_warning", by, args, f"未知预警渠道 {bad}", f"unknown channels {bad}")
         world = self.sim.world
-        if communities == "all":
-            targets = sorted(world.residents)
+        if isinstance(communities, str) and self.communities_in(communities):
+            targets = self.communities_in(communities)  # 'all', a town id or one community
         else:
             targets = [communities] if isinstance(communities, str) else list(communities)
             unknown = [c for c in targets if c not in world.residents]
