@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import sys
 import time
 from pathlib import Path
@@ -82,6 +83,7 @@ def main() -> None:
         last[0] = time.perf_counter()
 
     t1 = time.perf_counter()
+    c1 = time.process_time()
     if prof:
         prof.enable()
     while sim.now < end:
@@ -91,6 +93,7 @@ def main() -> None:
         prof.disable()
         prof.dump_stats(args.profile)
     wall = time.perf_counter() - t1
+    cpu = time.process_time() - c1
     n_events = len(sim.events)
     rss = peak_rss_mb()
     simpy_wall = plain_simpy(n_events)
@@ -98,7 +101,7 @@ def main() -> None:
     res = {
         "nodes": sim.world.net.n_nodes, "units": len(sim.units), "tasks": len(sim.board.tasks),
         "incidents": len(sc.incidents), "hours": args.hours, "simulated_hours": round(sim.now / 60, 2),
-        "seed": args.seed, "build_s": round(t_build, 2), "wall_s": round(wall, 2),
+        "seed": args.seed, "build_s": round(t_build, 2), "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
         "events": n_events, "events_per_s": round(n_events / wall), "peak_rss_mb": round(rss, 1),
         "plain_simpy_s": round(simpy_wall, 3),
         "ratio_to_plain_simpy": round(wall / simpy_wall, 1),
@@ -106,7 +109,8 @@ def main() -> None:
                   "ratio<=5": wall / simpy_wall <= 5},
         "tasks_done": sum(1 for t in sim.board.tasks.values() if not t.open),
         "dispatches": kpis["dispatches"], "unit_utilisation": kpis["unit_utilisation"],
-        "digest": sim.events.digest[:16], **env_info(),
+        "digest": sim.events.digest[:16], "router": dict(sorted(sim.world.router.stats.items())),
+        "load_avg": [round(x, 2) for x in os.getloadavg()], **env_info(),
     }
     print(f"{n_events} events in {wall:.1f} s ({res['events_per_s']}/s), peak RSS {rss:.0f} MB, "
           f"plain SimPy {simpy_wall:.2f} s -> {res['ratio_to_plain_simpy']}x", flush=True)

@@ -41,30 +41,77 @@ def test_grouped_reroute_matches_per_unit_routes(city):
             assert np.allclose(np.diff(g.times), net.matrix(veh).data[g.arcs])
 
 
-def test_tree_survives_unrelated_change_and_drops_on_relevant_one(city):
+def test_tree_is_repaired_not_dropped_and_stays_exact(city):
     net, router = _fresh(city)
     dst, src = 10, net.n_nodes - 1
-    router.route(src, dst)
-    for _ in range(3):
+    for _ in range(4):
         router.route(src, dst)  # enough requests build the tree
     assert router.cached_times_to(dst, "ordinary") is not None
     r = router.route(src, dst)
-    # a road far off the path and not a shortcut: tree kept, answer unchanged
     used = set(r.roads.tolist())
     off = next(k for k in range(net.n_roads - 1, 0, -1) if k not in used)
-    net.set_state([off], status="closed")
-    tree = router.cached_times_to(dst, "ordinary")
-    if tree is not None:
-        assert math.isclose(router.route(src, dst).minutes, Router(net).route(src, dst).minutes, rel_tol=1e-9)
-    # closing a road on the path must drop the tree and give the new fastest route
-    net.set_state([int(r.roads[len(r.roads) // 2])], status="closed")
-    assert router.cached_times_to(dst, "ordinary") is None
-    assert math.isclose(router.route(src, dst).minutes, Router(net).route(src, dst).minutes, rel_tol=1e-9)
-    # reopening it is a shortcut again: a rebuilt tree must not survive
-    for _ in range(4):
-        router.route(src, dst)
-    net.set_state([int(r.roads[len(r.roads) // 2])], status="open")
-    assert math.isclose(router.route(src, dst).minutes, r.minutes, rel_tol=1e-9)
+    mid = int(r.roads[len(r.roads) // 2])
+    # off the path, on the path (tree edge slower), reopen (shortcut): the tree is kept and exact
+    for roads, status in (([off], "closed"), ([mid], "closed"), ([mid], "open"), ([off, mid], "closed"),
+                          ([off], "open")):
+        net.set_state(roads, status=status)
+        fresh = Router(net, shared_trees=False)
+        assert math.isclose(router.route(src, dst).minutes, fresh.route(src, dst).minutes, rel_tol=1e-9)
+        cached = router.cached_times_to(dst, "ordinary")
+        assert cached is not None
+        assert np.allclose(cached, fresh.times_to(dst), rtol=1e-9, equal_nan=False)
+    assert router.stats.get("tree_built") == 1
+
+
+def test_tree_repairs_match_fresh_searches_under_random_changes(city):
+    net, router = _fresh(city)
+    rng = np.random.default_rng(7)
+    dests = [int(d) for d in rng.integers(0, net.n_nodes, 3)]
+    for d in dests:
+        for _ in range(4):
+            router.route(int(rng.integers(net.n_nodes)), d, "heavy")
+    closed: set[int] = set()
+    for step in range(25):
+        if closed and rng.random() < 0.4:
+            batch = [closed.pop() for _ in range(min(len(closed), int(rng.integers(1, 4))))]
+            net.set_state(batch, status="open")
+        else:
+            batch = [int(r) for r in rng.integers(0, net.n_roads, int(rng.integers(1, 6)))]
+            closed.update(batch)
+            net.set_state(batch, status="closed")
+        fresh = Router(net, shared_trees=False)
+        for d in dests:
+            for src in rng.integers(0, net.n_nodes, 5).tolist():
+                a, b = router.route(int(src), d, "heavy"), fresh.route(int(src), d, "heavy")
+                assert (a is None) == (b is None)
+                if a is not None:
+                    assert math.isclose(a.minutes, b.minutes, rel_tol=1e-9)
+                    assert np.allclose(np.diff(a.times), net.matrix("heavy").data[a.arcs])
+            cached = router.cached_times_to(d, "heavy")
+            if cached is not None:
+                exp = fresh.times_to(d, *net.weight_class("heavy"))  # trees hold the class's times
+                assert np.array_equal(np.isinf(cached), np.isinf(exp))
+                fin = np.isfinite(exp)
+                assert np.allclose(cached[fin], exp[fin], rtol=1e-9)
+
+
+def test_route_after_a_bounded_search_reuses_its_tree(city):
+    net, router = _fresh(city)
+    fresh = Router(net, shared_trees=False)
+    dst = 1234
+    router.times_to(dst, limit=30.0)
+    searches = router.stats["search"]
+    for src in (1200, 1300, 1250):
+        r = router.route(src, dst)
+        assert math.isclose(r.minutes, fresh.route(src, dst).minutes, rel_tol=1e-9)
+    assert router.stats["search"] == searches and router.stats.get("route_search", 0) == 0
+    router.times_from(77, limit=30.0)
+    r = router.route(77, 140)
+    assert math.isclose(r.minutes, fresh.route(77, 140).minutes, rel_tol=1e-9)
+    assert router.stats.get("route_search", 0) == 0
+    net.set_state([3], status="closed")  # a new network version: the balls are stale
+    router.route(77, 140)
+    assert router.stats.get("route_search", 0) == 1
 
 
 def test_times_from_nearest_picks_the_same_target_as_a_full_search(city):
@@ -91,3 +138,20 @@ def test_arcs_along_matches_arc_between(city):
     assert net.arcs_along(r.nodes).tolist() == expected
     with pytest.raises(KeyError):
         net.arcs_along(np.array([0, net.n_nodes - 1]))
+
+
+def test_event_encoding_fast_paths_keep_the_digest():
+    """A fixed stream's digest, computed with the original (general) encoder: fast paths must not change it."""
+    from drillsim.core.events import EventStream
+
+    s = EventStream()
+    s.emit(0.0, "sim.start", scenario={"zh": "演练", "en": "drill"}, seed=np.int64(7), flag=True, none=None)
+    s.emit(1.23456789, "unit.depart", unit="u1", dest=np.int32(5), eta=12.3456789,
+           path=[1, 2, 3, 100000], times=[0.0, 0.1234567, 1.5, 2.0000001])
+    s.emit(2.5, "x.y", tup=(1, 2.5, "a"), st={3, 1, 2}, fs=frozenset({"b", "a"}),
+           nested={"a": [np.float64(0.1) * 3, {"k": (np.int16(3), [True, False])}], 5: "five"},
+           big=2 ** 70, neg=-0.0, arr=[np.float32(1.5), np.int64(-3)], mixed=[1, 2.5, "s", None, True])
+    s.emit(3.0, "list.ints", path=list(range(300)), times=[k * 0.333 for k in range(300)], empty=[],
+           bools=[True, 1, 0.0])
+    assert s.digest == "c0f5b0da57883def23dd342deda2365409c0f743b55fb8caf0e88718fdae6c8e"
+    assert s.events[1].data["times"] == [0.0, 0.123457, 1.5, 2.0]

@@ -35,8 +35,12 @@ class Event:
         return cls(t=float(d["t"]), type=str(d["type"]), data=dict(d.get("data", {})), seq=int(d.get("seq", 0)))
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+"""One encoder for every event (``json.dumps`` with options builds a new encoder per call)."""
+
+
 def canonical_json(obj: Any) -> str:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return _CANONICAL.encode(obj)
 
 
 class EventStream:
@@ -88,7 +92,34 @@ def digest(events: Iterable[Event]) -> str:
 
 
 def _jsonable(obj: Any) -> Any:
-    """Convert numpy scalars, tuples and sets so the payload is plain JSON."""
+    """Convert numpy scalars, tuples and sets so the payload is plain JSON.
+
+    Plain str/int/float/dict/list values (nearly every payload) take exact-type
+    fast paths; lists of plain ints or floats (route paths and times) are
+    converted without a call per element. Anything else takes the general path.
+    """
+    t = type(obj)
+    if t is str or t is int or t is bool or obj is None:
+        return obj
+    if t is float:
+        return round(obj, 6)
+    if t is dict:
+        return {k if type(k) is str else str(k): _jsonable(v) for k, v in obj.items()}
+    if t is list or t is tuple:
+        types = set(map(type, obj))
+        if types <= _INT:
+            return list(obj)
+        if types <= _NUM:
+            return [round(v, 6) if type(v) is float else v for v in obj]
+        return [_jsonable(v) for v in obj]
+    return _jsonable_general(obj)
+
+
+_INT = frozenset({int})
+_NUM = frozenset({int, float})
+
+
+def _jsonable_general(obj: Any) -> Any:
     if isinstance(obj, dict):
         return {str(k): _jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):

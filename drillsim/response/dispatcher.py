@@ -121,24 +121,30 @@ class Dispatcher:
             self.assign(unit, task, by="auto")
 
     def nearest_free_unit(self, task: Task, reach: dict | None = None) -> Unit | None:
-        """The free capable unit with the least travel time to the task (ties: lowest id)."""
-        groups: dict[tuple[str, bool], list[tuple[Unit, int]]] = {}
+        """The free capable unit with the least travel time to the task (ties: lowest id).
+
+        Units whose vehicles have proportional travel times (same passable roads)
+        share one backward search: a unit's time is its class's time x its scale.
+        """
+        router = self.sim.world.router
+        groups: dict[tuple[str, bool], list[tuple[Unit, int, float]]] = {}
         for u in self.capable(task.kind):
             if u.free:
-                groups.setdefault((u.vehicle, u.spec.ppe), []).append((u, u.current_node()))
+                cls, scale = router.class_scale(u.vehicle, u.spec.ppe)
+                groups.setdefault(cls, []).append((u, u.current_node(), scale))
         if not groups:
             return None
-        router = self.sim.world.router
-        nodes = [n for g in groups.values() for _, n in g]
+        nodes = [n for g in groups.values() for _, n, _ in g]
         limit = max(5.0, 2.0 * float(router.lower_bounds(task.node, np.array(nodes)).min()))
         reach = {} if reach is None else reach
         while True:
             best, best_t = None, math.inf
             complete = True
-            for (vehicle, ppe), units in sorted(groups.items(), key=lambda kv: kv[0]):
-                dist, done = self._times_to(task.node, vehicle, ppe, limit, reach)
-                for u, n in units:
-                    t = float(dist[n])
+            for cls, units in sorted(groups.items(), key=lambda kv: kv[0]):
+                # in class minutes, the ball must cover ``limit`` real minutes for every unit in it
+                dist, done = self._times_to(task.node, cls, limit / min(s for _, _, s in units), reach)
+                for u, n, scale in units:
+                    t = float(dist[n]) * scale
                     if t < best_t or (t == best_t and best is not None and u.id < best.id):
                         best, best_t = u, t
                 complete = complete and done
@@ -147,19 +153,19 @@ class Dispatcher:
                 return best
             if complete or limit > 1e6:
                 return best
-            limit *= 4.0
+            limit *= 2.0
 
-    def _times_to(self, node: int, vehicle: str, ppe: bool, limit: float,
+    def _times_to(self, node: int, cls: tuple[str, bool], limit: float,
                   reach: dict) -> tuple[np.ndarray, bool]:
         """Backward times to ``node`` covering ``limit`` (cached in ``reach``); and whether complete."""
-        cached = reach.get((vehicle, ppe))
+        cached = reach.get(cls)
         if cached is not None and (cached[0] >= limit or cached[3]):
             return cached[1], cached[3]
-        dist = self.sim.world.router.times_to(node, vehicle, ppe, limit=limit)
+        dist = self.sim.world.router.times_to(node, cls[0], cls[1], limit=limit)
         n_reached = int(np.count_nonzero(np.isfinite(dist)))
         # complete: everything reachable is settled (all nodes, or the ball stopped growing)
         complete = n_reached == dist.size or (cached is not None and cached[2] == n_reached)
-        reach[(vehicle, ppe)] = (limit, dist, n_reached, complete)
+        reach[cls] = (limit, dist, n_reached, complete)
         return dist, complete
 
     def best_task_for(self, unit: Unit) -> Task | None:
@@ -179,7 +185,9 @@ class Dispatcher:
         src = unit.current_node()
         nodes = np.array([t.node for t in candidates], dtype=np.int64)
         penalty = np.array([self.penalty * (t.priority - 1) for t in candidates])
-        limit = max(5.0, 2.0 * float((router.lower_bounds(src, nodes) + penalty).min()))
+        # a task outside a ball of radius ``limit`` scores more than limit + its penalty >= limit + p_min
+        p_min = float(penalty.min())
+        limit = max(5.0, 2.0 * float((router.lower_bounds(src, nodes) + penalty).min()) - p_min)
         reached_before = -1
         while True:
             dist = router.times_from(src, unit.vehicle, unit.spec.ppe, limit=limit)
@@ -189,11 +197,10 @@ class Dispatcher:
             if ok.size:
                 best = min(((float(score[i]), candidates[i].created, candidates[i].id, candidates[i])
                             for i in ok.tolist()), key=lambda s: s[:3])
-                # tasks beyond the ball score more than ``limit``: the best inside is the best overall
-                if best[0] <= limit:
+                if best[0] <= limit + p_min:  # the best inside the ball is the best overall
                     return best[3]
             reached = int(np.count_nonzero(np.isfinite(dist)))
             if reached == dist.size or reached == reached_before or limit > 1e6:
                 return best[3] if best else None
             reached_before = reached
-            limit *= 4.0
+            limit *= 2.0

@@ -19,6 +19,7 @@ are proportional (same passable roads) share trees.
 
 from __future__ import annotations
 
+import heapq
 from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -65,6 +66,11 @@ TREE_AFTER = 4
 """Requests to one destination before a full backward tree (~2-3 bounded searches' cost) pays off."""
 MAX_TREES = 128
 """Cached backward trees (int32 predecessors + float64 times: 1.2 MB each at 100k nodes)."""
+MAX_BALLS = 6
+"""Recent bounded searches kept per direction, so the route after a nearest-X search needs no search."""
+REPAIR_CAP = 4000
+"""Nodes a tree repair may touch in Python before a full scipy rebuild (~30 ms at 100k nodes) is cheaper."""
+EPS = 1e-9
 
 
 class Router:
@@ -75,8 +81,13 @@ class Router:
         classes_speed = net._base_speed.max() if net.n_roads else 1.0
         self._max_speed = float(classes_speed)  # m/min, fastest road, factor 1
         self._tree_version = net.version
-        self._trees: OrderedDict[tuple[int, str, bool], tuple[array, np.ndarray, set[int]]] = OrderedDict()
+        self._trees: OrderedDict[tuple[int, str, bool], _Tree] = OrderedDict()
         self._demand: dict[tuple[int, str, bool], int] = {}
+        self._balls: OrderedDict[tuple[str, int, str, bool], tuple] = OrderedDict()
+        self.hubs: set[int] = set()
+        """Nodes many trips go to (bases, hospitals, shelters, depots): their tree is built on the first request."""
+        self.stats: dict[str, int] = {}
+        """Counters (searches, tree builds, repairs, ball reuses) for benchmarks."""
 
     def lower_bound(self, a: int, b: int) -> float:
         """Straight-line minutes at the fastest speed: never more than the true time."""
@@ -88,16 +99,68 @@ class Router:
         nodes = np.asarray(nodes, dtype=np.int64)
         return np.hypot(self.net.x[nodes] - self.net.x[src], self.net.y[nodes] - self.net.y[src]) / self._max_speed
 
+    def _count(self, key: str) -> None:
+        self.stats[key] = self.stats.get(key, 0) + 1
+
+    def _vkey(self, vehicle: str, ppe: bool) -> tuple[str, bool]:
+        return self.net.weight_class(vehicle, ppe)
+
+    def _vkey_exact(self, vehicle: str, ppe: bool) -> tuple[str, bool]:
+        return (vehicle if vehicle in self.net._vehicle else "ordinary", bool(ppe))
+
+    def class_scale(self, vehicle: str, ppe: bool = False) -> tuple[tuple[str, bool], float]:
+        """(weight class, s): the vehicle's times are s x the class's (same fastest paths)."""
+        cls = self.net.weight_class(vehicle, ppe)
+        veh = self.net._vehicle
+        return cls, veh[cls[0]]["factor"] / veh[vehicle if vehicle in veh else "ordinary"]["factor"]
+
+    # ------------------------------------------------------------------ recent balls
+    def _remember(self, direction: str, node: int, vehicle: str, ppe: bool, dist: np.ndarray,
+                  pred: np.ndarray) -> None:
+        """Keep a bounded search's tree: a route inside its ball needs no second search.
+
+        Every node with a finite time in a bounded scipy search is settled, so its
+        predecessor chain is a fastest path (valid while the network version holds).
+        """
+        if not self.shared_trees:
+            return
+        key = (direction, int(node), *self._vkey(vehicle, ppe))
+        self._balls[key] = (self.net.version, dist, pred, self._vkey_exact(vehicle, ppe))
+        self._balls.move_to_end(key)
+        while len(self._balls) > 2 * MAX_BALLS:
+            self._balls.popitem(last=False)
+
+    def _route_from_balls(self, src: int, dst: int, vehicle: str, ppe: bool) -> Route | None:
+        v, p = self._vkey(vehicle, ppe)
+        ver = self.net.version
+        ball = self._balls.get(("to", dst, v, p))
+        if ball is not None and ball[0] == ver and ball[1][src] < np.inf:
+            self._count("route_from_ball")
+            return self.route_from_tree(src, dst, ball[2], vehicle, ppe)
+        ball = self._balls.get(("from", src, v, p))
+        if ball is not None and ball[0] == ver and ball[1][dst] < np.inf:
+            self._count("route_from_ball")
+            if ball[3] == self._vkey_exact(vehicle, ppe):  # the search's own times
+                return self._build(src, dst, ball[2], ball[1])
+            return self._with_times(self._build(src, dst, ball[2], ball[1]).nodes, vehicle, ppe)
+        return None
+
     def times_from(self, src: int, vehicle: str = "ordinary", ppe: bool = False,
                    limit: float = np.inf) -> np.ndarray:
         """Minutes from ``src`` to every node (inf beyond ``limit`` or unreachable)."""
-        return dijkstra(self.net.matrix(vehicle, ppe), indices=src, limit=limit)
+        self._count("search")
+        dist, pred = dijkstra(self.net.matrix(vehicle, ppe), indices=src, limit=limit, return_predecessors=True)
+        self._remember("from", src, vehicle, ppe, dist, pred)
+        return dist
 
     def times_to(self, dst: int, vehicle: str = "ordinary", ppe: bool = False,
                  limit: float = np.inf, predecessors: bool = False):
         """Minutes from every node to ``dst`` (searching the transposed graph)."""
+        self._count("search")
         m = self.net.matrix(vehicle, ppe, transposed=self.net.directed)
-        return dijkstra(m, indices=dst, limit=limit, return_predecessors=predecessors)
+        dist, pred = dijkstra(m, indices=dst, limit=limit, return_predecessors=True)
+        self._remember("to", dst, vehicle, ppe, dist, pred)
+        return (dist, pred) if predecessors else dist
 
     def times_from_nearest(self, src: int, targets: list[int] | np.ndarray, vehicle: str = "ordinary",
                            ppe: bool = False) -> np.ndarray:
@@ -106,7 +169,8 @@ class Router:
         A growing bounded search instead of a full one: nodes farther than the
         final limit are inf, but the limit is never below the nearest target's
         time, so ``min`` over targets (with any tie-break) gives the same answer
-        as the full :meth:`times_from`.
+        as the full :meth:`times_from`. The last search is kept, so the route to
+        the chosen target costs no search.
         """
         targets = np.asarray(targets, dtype=np.int64)
         if targets.size == 0:
@@ -115,54 +179,59 @@ class Router:
         if known is not None:
             return known
         limit = max(float(self.lower_bounds(src, targets).min()) * 2.0, 5.0)
-        m = self.net.matrix(vehicle, ppe)
         reached_before = -1
         while True:
-            dist = dijkstra(m, indices=src, limit=limit)
+            dist = self.times_from(src, vehicle, ppe, limit=limit)
             if np.isfinite(dist[targets]).any():
                 return dist
             reached = int(np.count_nonzero(np.isfinite(dist)))
             if reached == self.net.n_nodes or reached == reached_before:
                 return dist  # every reachable node is settled: no target is reachable
             reached_before = reached
-            limit *= 3.0
+            limit *= 2.0
 
     def _times_from_trees(self, src: int, targets: np.ndarray, vehicle: str, ppe: bool) -> np.ndarray | None:
-        """Target times from cached trees, if they settle the nearest target without a search.
+        """Target times from backward trees (built once a target is wanted ``TREE_AFTER`` times).
 
-        Targets without a tree get inf; that is safe only when the best known time
-        is below their lower bounds (so none of them can be nearer or tie).
+        Targets are taken nearest first by lower bound; once the best time found
+        is below the next lower bound, the rest cannot be nearer or tie and stay
+        inf. None (search instead) if a target that could be nearest has no tree.
+        Times are the weight class's (proportional to the vehicle's: same order).
         """
         out = np.full(self.net.n_nodes, np.inf)
-        unknown = []
-        for t in targets.tolist():
-            dist = self.cached_times_to(t, vehicle, ppe)
-            if dist is None:
-                unknown.append(t)
-            else:
-                out[t] = dist[src]
-        best = float(out[targets].min())
-        if not np.isfinite(best):
+        if not self.shared_trees:
             return None
-        if unknown and float(self.lower_bounds(src, np.array(unknown)).min()) <= best:
-            return None
-        return out
+        lbs = self.lower_bounds(src, targets)
+        best = np.inf
+        for i in np.argsort(lbs, kind="stable").tolist():
+            if lbs[i] > best:
+                break
+            t = int(targets[i])
+            tree = self._shared_tree(t, vehicle, ppe)  # queued shortcuts are propagated
+            if tree is None or (tree.dirty and self._meets_dirty(tree, src, t)
+                                and not self._repair(tree, self._tree_key(t, vehicle, ppe))):
+                return None
+            out[t] = tree.dist[src]
+            best = min(best, out[t])
+        return out if best < np.inf else None
 
     # ------------------------------------------------------------------ shared trees
     def _tree_key(self, dst: int, vehicle: str, ppe: bool) -> tuple[int, str, bool]:
-        """Cache key: the destination and the weight class; stale trees are dropped first."""
+        """Cache key: the destination and the weight class; trees are updated for road changes first."""
         if self._tree_version != self.net.version:
-            self._drop_stale_trees()
+            self._update_trees()
         v, p = self.net.weight_class(vehicle, ppe)
         return (int(dst), v, p)
 
-    def _drop_stale_trees(self) -> None:
-        """Keep only trees that the road changes since they were built cannot have altered.
+    def _update_trees(self) -> None:
+        """Note, per cached tree, what the road changes since the last call did to it (cheap, vectorised).
 
         A backward tree (next hop ``pred``, time to the root ``dist``) stays exact
-        after arc u->v changes weight if the arc does not now give a shortcut
-        (dist[v] + w >= dist[u]), except for paths through a changed tree edge
-        (pred[u] == v): such u are marked dirty and paths through them are not used.
+        after arc u->v changes weight unless (a) it is a tree edge (pred[u] == v)
+        that got slower: u is marked dirty (its subtree's times may be too low), or
+        (b) it now gives a shortcut (dist[v] + w < dist[u]): the arc is queued.
+        A dirty tree edge whose weight is back to its old value is clean again.
+        Dirty subtrees and queued shortcuts are repaired when the tree is next used.
         """
         net = self.net
         roads = net.roads_changed_since(self._tree_version)
@@ -171,15 +240,135 @@ class Router:
             return
         pos = net.arcs_of(roads)
         u, v = net.arc_src[pos], net.arc_dst[pos]
-        for key in list(self._trees):
-            pred_arr, dist, dirty = self._trees[key]
-            pred = np.frombuffer(pred_arr, dtype=np.int32)
+        for key, tree in self._trees.items():
+            pred = np.frombuffer(tree.pred, dtype=np.int32)
+            dist = tree.dist
             w = net.matrix(key[1], key[2]).data[pos]
-            if (dist[v] + w < dist[u]).any():
-                del self._trees[key]  # a shortcut may improve any node: rebuild when wanted
+            on_tree = pred[u] == v
+            step = dist[u] - dist[v]
+            slower = on_tree & (w > step + EPS)
+            tree.dirty.update(u[slower].tolist())
+            if tree.dirty:
+                tree.dirty.difference_update(u[on_tree & (np.abs(w - step) <= EPS)].tolist())
+            shortcut = dist[v] + w < dist[u] - EPS
+            if shortcut.any():
+                tree.pending.update(pos[shortcut].tolist())
+
+    @staticmethod
+    def _meets_dirty(tree: _Tree, src: int, dst: int) -> bool:
+        """Whether src's path in the tree passes a dirty node (then its time may be too low)."""
+        pred, dirty = tree.pred, tree.dirty
+        n = src
+        while n != dst and n >= 0:
+            if n in dirty:
+                return True
+            n = pred[n]
+        return False
+
+    def _lists(self) -> tuple[list[int], list[int], list[int], list[int], list[int]]:
+        """The CSR structure as Python lists (fast scalar access for the repairs)."""
+        if not hasattr(self, "_csr_lists"):
+            net = self.net
+            self._csr_lists = (net.indptr.tolist(), net.arc_dst.tolist(), net.t_indptr.tolist(),
+                               net.t_indices.tolist(), net.t_perm.tolist())
+        return self._csr_lists
+
+    def _repair(self, tree: _Tree, key: tuple[int, str, bool]) -> bool:
+        """Make a tree exact again: recompute dirty subtrees, then propagate queued shortcuts.
+
+        Both are Dijkstra restricted to the nodes whose times change; False (tree
+        dropped) if that would touch more than ``REPAIR_CAP`` nodes.
+        """
+        if not tree.dirty and not tree.pending:
+            return True
+        ok = self._repair_dirty(tree, key) and self._propagate(tree, key)
+        if not ok:
+            self._trees.pop(key, None)
+            self._count("tree_dropped")
+        return ok
+
+    def _repair_dirty(self, tree: _Tree, key: tuple[int, str, bool]) -> bool:
+        if not tree.dirty:
+            return True
+        self._count("tree_repair_dirty")
+        ptr, dst, tptr, tsrc, tpos = self._lists()
+        pred, dist = tree.pred, memoryview(tree.dist)  # memoryviews index to Python floats ~3x faster
+        w = memoryview(self.net.matrix(key[1], key[2]).data)
+        sub = set(tree.dirty)
+        stack = list(sub)
+        while stack:  # the dirty subtrees: nodes whose next hop chain passes a dirty node
+            x = stack.pop()
+            for k in range(tptr[x], tptr[x + 1]):
+                y = tsrc[k]
+                if pred[y] == x and y not in sub:
+                    sub.add(y)
+                    stack.append(y)
+            if len(sub) > REPAIR_CAP:
+                return False
+        inf = np.inf
+        heap = []
+        for x in sub:
+            best, hop = inf, -9999
+            for k in range(ptr[x], ptr[x + 1]):
+                y = dst[k]
+                if y not in sub:
+                    d = w[k] + dist[y]
+                    if d < best:
+                        best, hop = d, y
+            dist[x] = best
+            pred[x] = hop
+            if best < inf:
+                heap.append((best, x))
+        heapq.heapify(heap)
+        while heap:
+            d, x = heapq.heappop(heap)
+            if d > dist[x]:
                 continue
-            # a changed tree edge u->v spoils the paths through u only; they fall back to a search
-            dirty.update(u[pred[u] == v].tolist())
+            for k in range(tptr[x], tptr[x + 1]):
+                y = tsrc[k]
+                if y in sub:
+                    nd = d + w[tpos[k]]
+                    if nd < dist[y]:
+                        dist[y] = nd
+                        pred[y] = x
+                        heapq.heappush(heap, (nd, y))
+        tree.dirty.clear()
+        return True
+
+    def _propagate(self, tree: _Tree, key: tuple[int, str, bool]) -> bool:
+        if not tree.pending:
+            return True
+        self._count("tree_repair_shortcut")
+        net = self.net
+        _, _, tptr, tsrc, tpos = self._lists()
+        pred, dist = tree.pred, memoryview(tree.dist)
+        w = memoryview(net.matrix(key[1], key[2]).data)
+        heap = []
+        for k in sorted(tree.pending):
+            u, v = int(net.arc_src[k]), int(net.arc_dst[k])
+            d = dist[v] + w[k]
+            if d < dist[u] - EPS:
+                dist[u] = d
+                pred[u] = v
+                heap.append((d, u))
+        tree.pending.clear()
+        heapq.heapify(heap)
+        settled = 0
+        while heap:
+            d, x = heapq.heappop(heap)
+            if d > dist[x]:
+                continue
+            settled += 1
+            if settled > REPAIR_CAP:
+                return False
+            for k in range(tptr[x], tptr[x + 1]):
+                y = tsrc[k]
+                nd = d + w[tpos[k]]
+                if nd < dist[y] - EPS:
+                    dist[y] = nd
+                    pred[y] = x
+                    heapq.heappush(heap, (nd, y))
+        return True
 
     def expect(self, dst: int, vehicle: str = "ordinary", ppe: bool = False) -> None:
         """Note that a unit will soon ask for a route to ``dst`` (e.g. it must re-route).
@@ -187,34 +376,37 @@ class Router:
         Counts as several requests: two expected units are enough for a shared tree.
         """
         key = self._tree_key(dst, vehicle, ppe)
-        tree = self._trees.get(key)
-        if tree is not None and tree[2]:
-            del self._trees[key]  # units re-route because roads changed: regrow the tree for all of them
         self._demand[key] = self._demand.get(key, 0) + TREE_AFTER // 2
 
-    def _shared_tree(self, dst: int, vehicle: str, ppe: bool) -> tuple[array, np.ndarray, set[int]] | None:
-        """The cached backward tree to ``dst``, built once enough routes were wanted there."""
+    def _shared_tree(self, dst: int, vehicle: str, ppe: bool) -> _Tree | None:
+        """The cached backward tree to ``dst`` (exact), built once enough routes were wanted there."""
         if not self.shared_trees:
             return None
         key = self._tree_key(dst, vehicle, ppe)
         tree = self._trees.get(key)
+        if tree is not None and tree.pending and not self._repair(tree, key):
+            tree = None
         if tree is not None:
             self._trees.move_to_end(key)
             return tree
         self._demand[key] = self._demand.get(key, 0) + 1
-        if self._demand[key] >= TREE_AFTER:
+        if self._demand[key] >= TREE_AFTER or key[0] in self.hubs:
             if len(self._trees) >= MAX_TREES:
                 self._trees.popitem(last=False)
-            dist, pred = self.times_to(dst, key[1], key[2], predecessors=True)
+            self._count("tree_built")
+            m = self.net.matrix(key[1], key[2], transposed=self.net.directed)
+            dist, pred = dijkstra(m, indices=dst, return_predecessors=True)
             # array('i') indexes to plain ints faster than numpy, at the same 4 bytes/node
-            tree = self._trees[key] = (array("i", pred.astype(np.int32).tobytes()), dist, set())
+            tree = self._trees[key] = _Tree(array("i", pred.astype(np.int32).tobytes()), dist)
         return tree
 
     def cached_times_to(self, dst: int, vehicle: str, ppe: bool = False) -> np.ndarray | None:
-        """Times from every node to ``dst`` if a valid tree for it is cached (no search)."""
+        """Times from every node to ``dst`` if a tree for it is cached (repaired if needed; no search)."""
         key = self._tree_key(dst, vehicle, ppe)
         tree = self._trees.get(key)
-        return None if tree is None or tree[2] else tree[1]
+        if tree is None or not self._repair(tree, key):
+            return None
+        return tree.dist
 
     def reroute_many(self, trips: list[tuple[int, int, str]], ppe: bool = False) -> list[Route | None]:
         """Routes for many (src, dst, vehicle) trips: one backward search per destination."""
@@ -225,25 +417,30 @@ class Router:
     def clear_cache(self) -> None:
         self._trees.clear()
         self._demand.clear()
+        self._balls.clear()
 
     # ------------------------------------------------------------------ point to point
     def route(self, src: int, dst: int, vehicle: str = "ordinary", ppe: bool = False) -> Route | None:
         """Fastest route src -> dst for a vehicle class, or None if unreachable."""
         if src == dst:
             return Route(np.array([src]), np.array([], dtype=np.int64), np.array([], dtype=np.int64), np.zeros(1))
-        tree = self._shared_tree(dst, vehicle, ppe)
-        if tree is not None:
-            if tree[0][src] < 0:
-                return None
-            route = self.route_from_tree(src, dst, tree[0], vehicle, ppe, avoid=tree[2])
+        if self._balls:
+            route = self._route_from_balls(src, dst, vehicle, ppe)
             if route is not None:
                 return route
-            # the path met a changed tree edge: drop the tree; regrow it only if still in demand
-            key = self._tree_key(dst, vehicle, ppe)
-            del self._trees[key]
-            self._demand[key] = 0
+        tree = self._shared_tree(dst, vehicle, ppe)
+        if tree is not None:
+            route = self.route_from_tree(src, dst, tree.pred, vehicle, ppe, avoid=tree.dirty)
+            if route is None and tree.dirty:  # the path met a tree edge that got slower: repair, walk again
+                route = False
+                if self._repair(tree, self._tree_key(dst, vehicle, ppe)):
+                    route = self.route_from_tree(src, dst, tree.pred, vehicle, ppe)
+            if route is not False:  # a clean tree is exact: None means src cannot reach dst
+                self._count("route_from_tree")
+                return route
+        self._count("route_search")
         m = self.net.matrix(vehicle, ppe)
-        limit = max(self.lower_bound(src, dst) * 2.0, 5.0)
+        limit = max(self.lower_bound(src, dst) * 1.7, 5.0)  # fastest paths take ~1.3-2x the bound
         reached_before = -1
         while True:
             dist, pred = dijkstra(m, indices=src, limit=limit, return_predecessors=True)
@@ -256,22 +453,23 @@ class Router:
                 dist, pred = dijkstra(m, indices=src, return_predecessors=True)
                 return self._build(src, dst, pred, dist) if np.isfinite(dist[dst]) else None
             reached_before = reached
-            limit *= 3.0
+            limit *= 1.5
 
     def route_from_tree(self, src: int, dst: int, pred_to_dst: np.ndarray | array, vehicle: str,
                         ppe: bool = False, avoid: set[int] | None = None) -> Route | None:
         """Route src -> dst from a predecessor tree grown backwards from dst (``times_to``).
 
-        None if the path passes a node in ``avoid`` (its next hop is no longer known to be fastest).
+        None if src is not in the tree (unreachable), or if the path passes a node
+        in ``avoid`` (its next hop is no longer known to be fastest).
         """
         nodes = [src]
         n = src
         while n != dst:
             if avoid and n in avoid:
                 return None
-            n = pred_to_dst[n]
+            n = int(pred_to_dst[n])
             if n < 0:
-                raise ValueError("src is not in the tree")
+                return None
             nodes.append(n)
         return self._with_times(np.array(nodes, dtype=np.int64), vehicle, ppe)
 
@@ -292,3 +490,17 @@ class Router:
         w = self.net.matrix(vehicle, ppe).data[arcs] if arcs.size else np.array([])
         times = np.concatenate([[0.0], np.cumsum(w)])
         return Route(nodes, arcs, self.net.arc_road[arcs] if arcs.size else arcs, times)
+
+
+class _Tree:
+    """A cached backward tree: next hop and time to the root per node, plus what road changes spoiled."""
+
+    __slots__ = ("pred", "dist", "dirty", "pending")
+
+    def __init__(self, pred: array, dist: np.ndarray) -> None:
+        self.pred = pred
+        self.dist = dist
+        self.dirty: set[int] = set()
+        """Nodes whose tree edge got slower (their subtree's times may be too low)."""
+        self.pending: set[int] = set()
+        """Arcs (CSR positions) that became shortcuts, to propagate before the times are used."""

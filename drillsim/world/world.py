@@ -37,6 +37,8 @@ class World:
         for p in scenario.places:
             self.places[p.id] = p
         self.place_node = {pid: self.net.nearest_node(*p.at) for pid, p in self.places.items()}
+        self.router.hubs = {self.place_node[pid] for pid, p in self.places.items()
+                            if p.kind in ("station", "hospital", "shelter", "depot")}
         # live state
         self.stock: dict[str, dict[str, float]] = {
             pid: dict(p.stock) for pid, p in self.places.items() if p.kind == "depot"}
