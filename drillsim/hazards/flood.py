@@ -42,13 +42,18 @@ from drillsim.scenario import catalog
 SNAP_MIN = 10.0
 
 
-def _interp(series: list[dict[str, Any]], key: str, t_min: float) -> float | None:
+def _series(series: list[dict[str, Any]], key: str) -> tuple[np.ndarray, np.ndarray] | None:
     pts = [(float(p["at_min"]), float(p[key])) for p in series if key in p]
     if not pts:
         return None
     pts.sort()
     ts, vs = zip(*pts, strict=True)
-    return float(np.interp(t_min, ts, vs))
+    return np.array(ts), np.array(vs)
+
+
+def _interp(series: list[dict[str, Any]], key: str, t_min: float) -> float | None:
+    tv = _series(series, key)
+    return None if tv is None else float(np.interp(t_min, *tv))
 
 
 class FloodRun:
@@ -94,6 +99,9 @@ class FloodRun:
                                    wall=wall, g=p["gravity_m_s2"], alpha=ip["alpha"],
                                    max_dt=ip["max_dt_s"], h_min=ip["min_flow_depth_m"])
         self.hydro = list(spec.get("hydrograph") or [])
+        self._stage_tv = _series(self.hydro, "stage_m")
+        self._inflow_tv = _series(self.hydro, "inflow_m3_s")
+        self._breach_z = self.model.z.ravel()[self.breach_cells]
         self.area = spec.get("reservoir_area_m2")
         self.rain = dict(spec.get("rainfall") or {})
         self.out_volume = 0.0
@@ -102,14 +110,14 @@ class FloodRun:
         self._snap()
 
     def stage(self, t_min: float) -> float | None:
-        s = _interp(self.hydro, "stage_m", t_min)
+        s = None if self._stage_tv is None else float(np.interp(t_min, *self._stage_tv))
         if s is not None and self.area:
             s -= self.out_volume / float(self.area)
         return s
 
     def _snap(self) -> None:
         k = int(round(self.model.t / 60.0 / SNAP_MIN))
-        self.snaps[k] = (self.model.h.astype(np.float32), self.model.velocity().astype(np.float32))
+        self.snaps[k] = (self.model.depth().astype(np.float32), self.model.velocity().astype(np.float32))
 
     def advance(self, t_min: float) -> None:
         """Run the model to t_min minutes after the flood start (snapshots on the way)."""
@@ -121,14 +129,14 @@ class FloodRun:
             next_snap = (np.floor(m.t / 60.0 / SNAP_MIN + 1e-9) + 1) * SNAP_MIN * 60.0
             dt = min(m.stable_dt(), t_end - m.t, next_snap - m.t)
             tm = m.t / 60.0
-            q = _interp(self.hydro, "inflow_m3_s", tm)
+            q = None if self._inflow_tv is None else float(np.interp(tm, *self._inflow_tv))
             if q is None:
                 up = self.stage(tm)
                 q = 0.0
                 if up is not None:
                     width, bottom = breach_geometry(m.t, self.final_width, self.bottom, self.crest,
                                                     self.formation_s)
-                    tail = float((m.z.ravel()[self.breach_cells] + m.h.ravel()[self.breach_cells]).mean())
+                    tail = float((self._breach_z + m.depth_at(self.breach_cells)).mean())
                     w = self.p["weir"]
                     q = breach_outflow(self.c, width, up, tail, bottom, w["submergence_threshold"],
                                        w["submergence_coef"])
