@@ -3,6 +3,10 @@
 With no file, a start page lists the shipped scenarios and recent files. A bad
 scenario shows FILE:LINE:COL problems (a message box, and on stderr with exit
 code 2 on the command-line path) — never a traceback.
+
+Launch: the main window is shown first (with a busy indicator); the scenario is
+validated and the session/world built on the next event-loop turn (the engine is
+imported only then). ``--screenshot`` / ``--run-for`` load before any window.
 """
 
 from __future__ import annotations
@@ -108,14 +112,58 @@ class App:
             self.show_start()
 
     # ------------------------------------------------------------------ files
-    def load_session(self, path: str | Path, seed: int | None = None):
+    def load_session(self, path: str | Path, seed: int | None = None, scenario=None):
         from drillsim.exercise.session import Session
         from drillsim.scenario import load_scenario
 
-        sc = load_scenario(Path(path))
+        sc = scenario if scenario is not None else load_scenario(Path(path))
         return Session(sc, seed=seed)
 
-    def open_path(self, path: str | Path, seed: int | None = None, quiet: bool = False) -> bool:
+    def open_scenario_deferred(self, path: str | Path, seed: int | None = None, on_done=None,
+                               on_shown=None) -> None:
+        """Show the main window now (with a busy indicator); build the session on the next event-loop turn.
+
+        ``on_shown()`` runs once the window has been painted, ``on_done(ok, error)`` after the
+        build (error: the InputError or None). The build runs on
+        the GUI thread: a worker thread was tried and made the load 3-4x slower (GIL hand-offs
+        with the event loop), for a window that cannot be used before the session exists anyway.
+        """
+        from PySide6.QtCore import QTimer
+
+        from drillsim.core.errors import InputError
+        from drillsim.gui.common import T, add_recent
+
+        path = Path(path)
+        w = self.main_window()
+        w.show_loading(T("正在加载想定") + f" {path.name} …")
+        w.win.show()
+
+        def load() -> None:
+            err = None
+            try:
+                sess = self.load_session(path, seed)
+            except InputError as e:
+                err = e
+            except Exception as e:  # noqa: BLE001 - shown to the user as a problem, not a traceback
+                err = InputError(f"{type(e).__name__}: {e}", file=str(path))
+            w.show_loading(None)
+            if err is None:
+                add_recent(path)
+                w.start_session(sess, origin="")
+            else:
+                self.last_error = err
+            if on_done is not None:
+                on_done(err is None, err)
+
+        def painted() -> None:
+            self.qapp.processEvents()  # paint the window (and the busy banner) before the long build
+            if on_shown is not None:
+                on_shown()
+            QTimer.singleShot(0, load)
+
+        QTimer.singleShot(0, painted)
+
+    def open_path(self, path: str | Path, seed: int | None = None, quiet: bool = False, scenario=None) -> bool:
         """Open a scenario (new live drill) or an archive (replay). Shows problems; returns success."""
         from drillsim.core.errors import InputError
         from drillsim.gui.common import add_recent
@@ -126,7 +174,7 @@ class App:
                 w = self.main_window()
                 w.replay.load(path)
             else:
-                sess = self.load_session(path, seed)
+                sess = self.load_session(path, seed, scenario=scenario)
                 add_recent(path)
                 w = self.main_window()
                 w.start_session(sess, origin="")
@@ -161,12 +209,14 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from drillsim.core.errors import InputError
 
-    if args.file and not args.file.endswith(".drill"):
+    scenario = None
+    deferred = bool(args.file) and not args.file.endswith(".drill") and not (args.screenshot or args.run_for)
+    if args.file and not args.file.endswith(".drill") and not deferred:
         # validate before any window exists: CLI errors go to stderr with exit code 2
         try:
             from drillsim.scenario import load_scenario
 
-            load_scenario(Path(args.file))
+            scenario = load_scenario(Path(args.file))
         except InputError as e:
             for p in e.problems:
                 print(p, file=sys.stderr)
@@ -184,8 +234,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         app.show_start()
         return app.qapp.exec()
+    if deferred:
+        return _run_deferred(app, args)
     try:
-        ok = app.open_path(args.file, seed=args.seed, quiet=True)
+        ok = app.open_path(args.file, seed=args.seed, quiet=True, scenario=scenario)
     except Exception as e:  # pragma: no cover - last resort, still no traceback for users
         print(f"{args.file}:1:1: {e}", file=sys.stderr)
         return 2
@@ -230,6 +282,36 @@ def main(argv: list[str] | None = None) -> int:
         print(f"shown {time.perf_counter() - T0:.3f}", flush=True)
         return 0
     return app.qapp.exec()
+
+
+def _run_deferred(app: App, args: argparse.Namespace) -> int:
+    """Interactive launch: window first, then the scenario; a bad file exits with code 2."""
+    from PySide6.QtCore import QTimer
+
+    result = {"rc": 0}
+
+    def done(ok: bool, err) -> None:
+        if args.exit_after_show:
+            print(f"ready {time.perf_counter() - T0:.3f}", flush=True)
+        if not ok:
+            for p in err.problems:
+                print(p, file=sys.stderr)
+            result["rc"] = 2
+            if not app.offscreen and not args.exit_after_show:
+                app.show_problems(err)  # modal: the user reads it, then the app exits
+            app.switching = True
+            app.window.win.close()
+            QTimer.singleShot(0, lambda: app.qapp.exit(2))  # posted: works before exec() has started too
+        elif args.exit_after_show:
+            QTimer.singleShot(0, lambda: app.qapp.exit(0))
+
+    def shown() -> None:
+        if args.exit_after_show:
+            print(f"shown {time.perf_counter() - T0:.3f}", flush=True)
+
+    app.open_scenario_deferred(args.file, seed=args.seed, on_done=done, on_shown=shown)
+    rc = app.qapp.exec()
+    return result["rc"] or rc
 
 
 if __name__ == "__main__":

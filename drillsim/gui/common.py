@@ -26,6 +26,9 @@ CONTEXT = "DrillSim"
 CJK_FAMILIES = ["Noto Sans CJK SC", "WenQuanYi Micro Hei", "Source Han Sans SC", "Microsoft YaHei",
                 "PingFang SC", "sans-serif"]
 SETTINGS_VERSION = 1
+SPEEDS = (1, 2, 5, 10, 30, 60, 120, 300, 600)
+"""Clock speeds offered (sim seconds per wall second); equal to ``drillsim.exercise.session.SPEEDS``
+(a test checks), copied so that showing the window does not import the engine."""
 
 
 def T(text: str) -> str:

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 
-from drillsim.core.events import Event
-from drillsim.exercise.session import SPEEDS, Session
+from drillsim.gui.common import SPEEDS
+
+if TYPE_CHECKING:  # the engine is imported when a session is built, not at launch
+    from drillsim.core.events import Event
+    from drillsim.exercise.session import Session
 
 TICK_MS = 50
 MAX_WALL_PER_TICK = 0.25

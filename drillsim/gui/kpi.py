@@ -1,20 +1,55 @@
-"""KPI dashboard: live matplotlib charts (FigureCanvasQTAgg), line data updated, never re-plotted."""
+"""KPI dashboard: matplotlib charts (FigureCanvasQTAgg), line data updated, never re-plotted.
+
+matplotlib is imported and the figure built only when the dashboard is first shown
+(or drawn for a screenshot): samples are collected from the start, so nothing is lost,
+and launching the window does not pay for matplotlib. In replay the charts show the
+archived history up to the scrubbed time (:meth:`KpiPanel.set_history` + :meth:`show_until`).
+"""
 
 from __future__ import annotations
 
-import matplotlib
+import bisect
+from typing import Any
 
-matplotlib.use("QtAgg")
-from matplotlib import rcParams  # noqa: E402
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from PySide6.QtWidgets import QVBoxLayout, QWidget  # noqa: E402
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from drillsim.gui.common import CJK_FAMILIES, T  # noqa: E402
+from drillsim.gui.common import CJK_FAMILIES, T
 
-rcParams["font.sans-serif"] = [f for f in CJK_FAMILIES if f != "sans-serif"] + list(rcParams["font.sans-serif"])
-rcParams["font.family"] = "sans-serif"
-rcParams["axes.unicode_minus"] = False
+_MPL_READY = False
+
+
+def _mpl():
+    """Import matplotlib with the Qt backend and CJK fonts (once)."""
+    global _MPL_READY
+    import matplotlib
+
+    if not _MPL_READY:
+        matplotlib.use("QtAgg")
+        from matplotlib import rcParams
+
+        rcParams["font.sans-serif"] = [f for f in CJK_FAMILIES if f != "sans-serif"] + list(rcParams["font.sans-serif"])
+        rcParams["font.family"] = "sans-serif"
+        rcParams["axes.unicode_minus"] = False
+        _MPL_READY = True
+    from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+    from matplotlib.figure import Figure
+
+    return Figure, FigureCanvasQTAgg
+
+
+def _score(sim, k: dict[str, Any]) -> float | None:
+    score = None
+    sess = getattr(sim, "session", None)
+    if sess is not None and callable(getattr(sess, "score", None)):
+        try:
+            score = sess.score()
+        except Exception:
+            score = None
+    if score is None:
+        score = k.get("score")
+    if isinstance(score, dict):
+        score = score.get("total")
+    return float(score) if isinstance(score, (int, float)) else None
 
 
 def kpi_values(sim) -> dict[str, float]:
@@ -28,19 +63,26 @@ def kpi_values(sim) -> dict[str, float]:
             exposure += float(h.summary(sim.now).get("person_minutes_above_aegl2", 0.0))
     out = {"open": float(open_inc), "shelter": sheltered, "supplies": float(k.get("supplies_delivered_t") or 0.0),
            "exposure": exposure, "rescued": float(k.get("rescued") or 0)}
-    score = None
-    sess = getattr(sim, "session", None)
-    if sess is not None and callable(getattr(sess, "score", None)):
-        try:
-            score = sess.score()
-        except Exception:
-            score = None
-    if score is None:
-        score = k.get("score")
-    if isinstance(score, dict):
-        score = score.get("total")
-    if isinstance(score, (int, float)):
-        out["score"] = float(score)
+    score = _score(sim, k)
+    if score is not None:
+        out["score"] = score
+    return out
+
+
+def state_kpi_values(state: dict[str, Any]) -> dict[str, float]:
+    """The charted series from an archive state (``Archive.state_at(t)`` / ``ReplayState.view``)."""
+    k = state.get("kpis") or {}
+    open_inc = sum(1 for i in state.get("incidents", []) if i.get("resolved") is None)
+    sheltered = float(sum(float(s.get("occupancy") or 0) for s in (state.get("shelters") or {}).values()))
+    exposure = 0.0
+    for h in state.get("hazards", []):
+        for d in (h.get("last") or {}).values():
+            if isinstance(d, dict) and isinstance(d.get("person_minutes_above_aegl2"), (int, float)):
+                exposure = max(exposure, float(d["person_minutes_above_aegl2"]))
+    out = {"open": float(open_inc), "shelter": sheltered, "supplies": float(k.get("supplies_delivered_t") or 0.0),
+           "exposure": exposure, "rescued": float(k.get("rescued") or 0)}
+    if isinstance(k.get("score"), (int, float)):
+        out["score"] = float(k["score"])
     return out
 
 
@@ -52,14 +94,29 @@ class KpiPanel(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("kpiPanel")
+        self.fig = None
+        self.canvas = None
+        self._lay = QVBoxLayout(self)
+        self._lay.setContentsMargins(0, 0, 0, 0)
+        self.axes: dict[str, Any] = {}
+        self.lines: dict[str, Any] = {}
+        self.data: dict[str, tuple[list[float], list[float]]] = {key: ([], []) for key, _, _ in self.SERIES}
+        self.history: dict[str, tuple[list[float], list[float]]] | None = None
+        """Replay: the whole archived series; ``data`` holds its prefix up to the replay time."""
+        self.xmax: float | None = None
+
+    # ------------------------------------------------------------------ lazy figure
+    @property
+    def built(self) -> bool:
+        return self.canvas is not None
+
+    def ensure_canvas(self) -> None:
+        if self.canvas is not None:
+            return
+        Figure, FigureCanvasQTAgg = _mpl()
         self.fig = Figure(figsize=(10, 2.4), dpi=90, layout="constrained")
         self.canvas = FigureCanvasQTAgg(self.fig)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.canvas)
-        self.axes = {}
-        self.lines = {}
-        self.data: dict[str, tuple[list[float], list[float]]] = {}
+        self._lay.addWidget(self.canvas)
         axs = self.fig.subplots(1, len(self.SERIES))
         for ax, (key, title, col) in zip(axs, self.SERIES, strict=True):
             ax.set_title(T(title), fontsize=9)
@@ -69,40 +126,81 @@ class KpiPanel(QWidget):
             (line,) = ax.plot([], [], color=col, lw=1.8)
             self.axes[key] = ax
             self.lines[key] = line
-            self.data[key] = ([], [])
         self.axes["score"].text(0.5, 0.5, T("本想定无评分"), transform=self.axes["score"].transAxes,
                                 ha="center", va="center", fontsize=8, color="#9e9e9e")
+        self._apply()
 
+    def showEvent(self, e) -> None:  # noqa: N802
+        self.ensure_canvas()
+        super().showEvent(e)
+        self.redraw()
+
+    # ------------------------------------------------------------------ data
     def reset(self) -> None:
+        self.history = None
+        self.xmax = None
         for key in self.data:
             self.data[key] = ([], [])
-            self.lines[key].set_data([], [])
-        self.canvas.draw_idle()
+        if self.built:
+            for line in self.lines.values():
+                line.set_data([], [])
+            self.canvas.draw_idle()
 
     def sample(self, sim) -> None:
-        vals = kpi_values(sim)
-        t = sim.now / 60.0
+        self._add(sim.now, kpi_values(sim))
+
+    def _add(self, t_min: float, vals: dict[str, float], into: dict | None = None) -> None:
+        data = self.data if into is None else into
+        t = t_min / 60.0
         for key, v in vals.items():
-            xs, ys = self.data[key]
+            xs, ys = data[key]
             if xs and abs(xs[-1] - t) < 1e-9:
                 ys[-1] = v
             else:
                 xs.append(t)
                 ys.append(v)
 
-    def redraw(self) -> None:
+    def set_history(self, samples: list[tuple[float, dict[str, float]]], duration_min: float) -> None:
+        """Replay: the archived series ((t_min, values) in time order); then :meth:`show_until`."""
+        self.reset()
+        hist: dict[str, tuple[list[float], list[float]]] = {key: ([], []) for key in self.data}
+        for t, vals in samples:
+            self._add(t, vals, into=hist)
+        self.history = hist
+        self.xmax = max(duration_min / 60.0, 1e-3)
+
+    def show_until(self, t_min: float) -> None:
+        """Replay: show the archived series up to ``t_min`` (backward scrubs shorten the lines)."""
+        if self.history is None:
+            return
+        t = t_min / 60.0
+        for key, (xs, ys) in self.history.items():
+            n = bisect.bisect_right(xs, t + 1e-9)
+            self.data[key] = (xs[:n], ys[:n])
+        self.redraw()
+
+    # ------------------------------------------------------------------ drawing
+    def _apply(self) -> None:
         for key, (xs, ys) in self.data.items():
+            line = self.lines[key]
+            line.set_data(xs, ys)
+            ax = self.axes[key]
             if not xs:
                 continue
-            self.lines[key].set_data(xs, ys)
-            ax = self.axes[key]
             ax.relim()
             ax.autoscale_view()
+            if self.xmax is not None:
+                ax.set_xlim(0, self.xmax)
             if key == "score" and ax.texts:
                 ax.texts[0].set_visible(False)
-        if self.isVisible():
-            self.canvas.draw_idle()
+
+    def redraw(self) -> None:
+        if not self.built or not self.isVisible():
+            return
+        self._apply()
+        self.canvas.draw_idle()
 
     def draw_now(self) -> None:
-        self.redraw()
+        self.ensure_canvas()
+        self._apply()
         self.canvas.draw()

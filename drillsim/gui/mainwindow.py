@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QProgressBar,
     QSlider,
     QStatusBar,
     QTabWidget,
@@ -24,9 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from drillsim.exercise.session import SPEEDS
 from drillsim.gui import dialogs
-from drillsim.gui.common import T, child, clock_text, fmt_min, load_ui, pick, settings
+from drillsim.gui.common import SPEEDS, T, child, clock_text, fmt_min, load_ui, pick, settings
 from drillsim.gui.kpi import KpiPanel
 from drillsim.gui.mapview import LAYER_ZH, LAYERS, MapView
 from drillsim.gui.panels import DirectorConsole, EvaluatorConsole, EventLog, TraineeConsole
@@ -182,6 +182,25 @@ class MainWindow(QObject):
         self._advanced(session.now)
         self.refresh_panels()
 
+    def show_loading(self, text: str | None) -> None:
+        """A busy indicator (status bar + banner) while a scenario loads; None hides it."""
+        if text is None:
+            if getattr(self, "_busy", None) is not None:
+                self.statusbar.removeWidget(self._busy)
+                self._busy.deleteLater()
+                self._busy = None
+            self.statusbar.clearMessage()
+            return
+        if getattr(self, "_busy", None) is None:
+            self._busy = QProgressBar()
+            self._busy.setObjectName("loadingBar")
+            self._busy.setRange(0, 0)  # indeterminate
+            self._busy.setMaximumWidth(220)
+            self._busy.setMaximumHeight(14)
+            self.statusbar.addPermanentWidget(self._busy)
+        self.banner.setText(text)
+        self.statusbar.showMessage(text)
+
     def start_session(self, session, origin: str = "") -> None:
         self.controller.set_session(session, origin=origin)
         self.attach(session)
@@ -259,9 +278,10 @@ class MainWindow(QObject):
         return self.dialog
 
     def focus_unit(self, uid: str) -> None:
-        item = self.map.unit_items.get(uid)
-        if item is not None:
-            self.map.centerOn(item)
+        pos = self.map.unit_pos(uid)
+        if pos is not None:
+            self.map.centerOn(pos[0], -pos[1])
+            self.map.select_unit(uid)
 
     def _map_selected(self, kind: str, key: str) -> None:
         self.status(f"{kind}: {key}")

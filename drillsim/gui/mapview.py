@@ -4,8 +4,11 @@ Scene coordinates are map metres with y flipped (scene y = -map y) so north is u
 Roads are one QGraphicsPathItem per road class plus one per non-open status
 (closed / damaged / flooded / contaminated), never one item per edge. Units,
 places and incidents are small items that ignore the view transform (constant
-pixel size); unit items are created once and moved each frame. Hazard overlays
-are QGraphicsPixmapItems rebuilt from ``hazard.overlay(t)`` at most twice a second.
+pixel size). All units are ONE item (:class:`UnitsItem`): positions and statuses are
+numpy arrays, painted as pre-rendered status sprites in device pixels; hover and
+click find a unit by a vectorised nearest-point lookup, so 1,000 moving units cost
+one item update per frame and no scene index churn. Hazard overlays are
+QGraphicsPixmapItems rebuilt from ``hazard.overlay(t)`` at most twice a second.
 """
 
 from __future__ import annotations
@@ -27,7 +30,6 @@ from PySide6.QtGui import (
     QTransform,
 )
 from PySide6.QtWidgets import (
-    QGraphicsEllipseItem,
     QGraphicsItem,
     QGraphicsPathItem,
     QGraphicsPixmapItem,
@@ -123,6 +125,146 @@ class Layer(QGraphicsItem):
         pass
 
 
+class UnitsItem(QGraphicsItem):
+    """Every unit in one item: a dot per unit in its status colour, constant pixel size.
+
+    ``set_units`` takes parallel lists; ``paint`` maps the positions to device pixels
+    with the painter's transform (numpy) and blits one cached sprite per status.
+    ``shape()`` is empty so the scene never hit-tests this item; :meth:`unit_at`
+    answers hover and click with a nearest-point lookup within ``PICK_PX`` pixels.
+    """
+
+    RADIUS = 5.0
+    PICK_PX = 7.0
+
+    def __init__(self, parent: QGraphicsItem | None = None) -> None:
+        super().__init__(parent)
+        self.setData(0, "units")
+        self.ids: list[str] = []
+        self.index: dict[str, int] = {}
+        self.xy = np.zeros((0, 2))
+        """Scene coordinates (x, -y)."""
+        self.status: list[str] = []
+        self.selected: str | None = None
+        self._rect = QRectF()
+        self._sprites: dict[tuple[str, float], QPixmap] = {}
+        self._order: np.ndarray | None = None
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return self._rect
+
+    def shape(self) -> QPainterPath:
+        return QPainterPath()
+
+    def set_bounds(self, rect: QRectF) -> None:
+        self.prepareGeometryChange()
+        self._rect = QRectF(rect)
+
+    def set_units(self, ids: list[str], xs: list[float], ys: list[float], status: list[str]) -> bool:
+        """Replace positions (map coordinates) and statuses; returns whether anything changed."""
+        xy = np.column_stack([np.asarray(xs, dtype=float), -np.asarray(ys, dtype=float)]) if ids else np.zeros((0, 2))
+        if ids == self.ids and status == self.status and xy.shape == self.xy.shape and np.array_equal(xy, self.xy):
+            return False
+        if ids != self.ids:
+            self.ids = list(ids)
+            self.index = {u: k for k, u in enumerate(self.ids)}
+        if status != self.status:
+            self.status = list(status)
+            self._order = None
+        self.xy = xy
+        if xy.size:
+            x0, y0 = xy.min(axis=0)
+            x1, y1 = xy.max(axis=0)
+            r = self._rect
+            if not r.contains(QRectF(x0, y0, x1 - x0, y1 - y0)):
+                self.set_bounds(r.united(QRectF(x0 - 50, y0 - 50, x1 - x0 + 100, y1 - y0 + 100)))
+        self.update()
+        return True
+
+    def pos_of(self, uid: str) -> tuple[float, float] | None:
+        k = self.index.get(uid)
+        if k is None:
+            return None
+        return float(self.xy[k, 0]), float(-self.xy[k, 1])
+
+    def status_of(self, uid: str) -> str | None:
+        k = self.index.get(uid)
+        return None if k is None else self.status[k]
+
+    def _sprite(self, status: str, dpr: float) -> QPixmap:
+        key = (status, dpr)
+        pix = self._sprites.get(key)
+        if pix is None:
+            r = self.RADIUS
+            size = int(math.ceil((2 * r + 2) * dpr))
+            pix = QPixmap(size, size)
+            pix.setDevicePixelRatio(dpr)
+            pix.fill(Qt.GlobalColor.transparent)
+            p = QPainter(pix)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            p.setPen(QPen(QColor("white"), 1.5))
+            p.setBrush(QColor(STATUS_COLORS.get(status, "#455a64")))
+            c = (2 * r + 2) / 2
+            p.drawEllipse(QPointF(c, c), r - 0.25, r - 0.25)
+            p.end()
+            self._sprites[key] = pix
+        return pix
+
+    def device_points(self, tr: QTransform) -> np.ndarray:
+        xy = self.xy
+        if not xy.size:
+            return xy
+        x, y = xy[:, 0], xy[:, 1]
+        return np.column_stack([tr.m11() * x + tr.m21() * y + tr.m31(), tr.m12() * x + tr.m22() * y + tr.m32()])
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        if not self.ids:
+            return
+        tr = painter.worldTransform()
+        pts = self.device_points(tr)
+        dev = painter.device()
+        w, h = dev.width(), dev.height()
+        dpr = dev.devicePixelRatioF() if hasattr(dev, "devicePixelRatioF") else 1.0
+        half = self.RADIUS + 1
+        vis = (pts[:, 0] > -half) & (pts[:, 0] < w + half) & (pts[:, 1] > -half) & (pts[:, 1] < h + half)
+        if self._order is None:  # idle first, busy on top
+            self._order = np.argsort(np.array([s != "idle" for s in self.status]), kind="stable")
+        painter.save()
+        painter.resetTransform()
+        status = self.status
+        sprite = None
+        last = None
+        draw = painter.drawPixmap
+        px = (pts[:, 0] - half).tolist()
+        py = (pts[:, 1] - half).tolist()
+        for k in self._order[vis[self._order]].tolist():
+            st = status[k]
+            if st != last:
+                sprite, last = self._sprite(st, dpr), st
+            draw(QPointF(px[k], py[k]), sprite)
+        if self.selected in self.index:
+            k = self.index[self.selected]
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(QColor("#00e5ff"), 2.5))
+            painter.drawEllipse(QPointF(float(pts[k, 0]), float(pts[k, 1])), self.RADIUS + 3, self.RADIUS + 3)
+        painter.restore()
+
+    def unit_at(self, scene_pt: QPointF, tr: QTransform) -> str | None:
+        """The unit drawn nearest ``scene_pt`` (within PICK_PX device pixels), busy units first."""
+        if not self.ids:
+            return None
+        pts = self.device_points(tr)
+        p = tr.map(scene_pt)
+        d2 = (pts[:, 0] - p.x()) ** 2 + (pts[:, 1] - p.y()) ** 2
+        near = np.nonzero(d2 <= self.PICK_PX ** 2)[0]
+        if near.size == 0:
+            return None
+        busy = [k for k in near.tolist() if self.status[k] != "idle"]
+        cand = busy or near.tolist()
+        return self.ids[min(cand, key=lambda k: d2[k])]
+
+
 def grid_image(values: np.ndarray, rgba: np.ndarray) -> QImage:
     """An RGBA image from a (ny, nx) grid whose row 0 is the south edge (flipped north-up)."""
     rgba = np.ascontiguousarray(rgba[::-1])
@@ -212,9 +354,7 @@ class MapView(QGraphicsView):
         self.sim = None
         self.road_items: dict[str, QGraphicsPathItem] = {}
         self.status_items: dict[str, QGraphicsPathItem] = {}
-        self.unit_items: dict[str, QGraphicsEllipseItem] = {}
-        self._unit_status: dict[str, str] = {}
-        self._unit_pos: dict[str, tuple[float, float]] = {}
+        self.units_item = UnitsItem(self.layers["units"])
         self.incident_items: dict[str, QGraphicsPathItem] = {}
         self._incident_state: dict[str, Any] = {}
         self.place_items: dict[str, QGraphicsPathItem] = {}
@@ -235,11 +375,9 @@ class MapView(QGraphicsView):
         for lay in self.layers.values():
             for c in lay.childItems():
                 self.scene_.removeItem(c)
+        self.units_item = UnitsItem(self.layers["units"])
         self.road_items.clear()
         self.status_items.clear()
-        self.unit_items.clear()
-        self._unit_status.clear()
-        self._unit_pos.clear()
         self.incident_items.clear()
         self._incident_state.clear()
         self.place_items.clear()
@@ -252,13 +390,12 @@ class MapView(QGraphicsView):
         x0, y0, x1, y1 = m.bounds
         pad = 300.0
         self.scene_.setSceneRect(QRectF(x0 - pad, -(y1 + pad), (x1 - x0) + 2 * pad, (y1 - y0) + 2 * pad))
+        self.units_item.set_bounds(self.scene_.sceneRect())
         self._build_terrain(m)
         self._build_admin(m)
         self._build_water(m, world)
         self._build_roads(world.net)
         self._build_places(world)
-        for uid in sim.units:
-            self._unit_item(uid)
         self.update_live(sim, force=True)
         self.fit()
 
@@ -401,6 +538,7 @@ class MapView(QGraphicsView):
             item.setData(0, "place")
             item.setData(1, pid)
             item.setZValue(2 if p.kind != "community" else 1)
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.place_items[pid] = item
             if p.kind in ("hospital", "depot", "plant", "station", "reservoir", "forest") or (
                     p.kind == "shelter" and (p.capacity or 0) >= 4000) or (
@@ -411,16 +549,11 @@ class MapView(QGraphicsView):
                 lab.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
                 lab.setPos(p.at[0], -p.at[1])
                 lab.setTransform(QTransform.fromTranslate(7, -6))
+                lab.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
-    def _unit_item(self, uid: str) -> QGraphicsEllipseItem:
-        item = QGraphicsEllipseItem(-5, -5, 10, 10, self.layers["units"])
-        item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
-        item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
-        item.setPen(QPen(QColor("white"), 1.5))
-        item.setData(0, "unit")
-        item.setData(1, uid)
-        self.unit_items[uid] = item
-        return item
+    def unit_pos(self, uid: str) -> tuple[float, float] | None:
+        """Where the map draws unit ``uid`` (map coordinates)."""
+        return self.units_item.pos_of(uid)
 
     # ------------------------------------------------------------------ live updates
     def update_live(self, sim, force: bool = False) -> None:
@@ -433,8 +566,10 @@ class MapView(QGraphicsView):
         if force or net.version != self._road_version:
             self._road_version = net.version
             self._update_roads(net, net.status)
+        n_legend = len(self.legend_hazards)
         self._update_hazards(sim, force)
-        self.viewport().update()
+        if force or len(self.legend_hazards) != n_legend:  # items repaint themselves; the legend does not
+            self.viewport().update()
 
     def update_state(self, state: dict[str, Any], sim=None) -> None:
         """Draw a replay state (``Archive.state_at(t)``) over the static map of ``self.sim``."""
@@ -465,17 +600,14 @@ class MapView(QGraphicsView):
             self._update_hazards(sim, True, t=self.t)
         self.viewport().update()
 
-    def _update_units(self, rows) -> None:
-        items, stat, pos = self.unit_items, self._unit_status, self._unit_pos
+    def _update_units(self, rows) -> bool:
+        ids, sts, xs, ys = [], [], [], []
         for uid, status, x, y in rows:
-            item = items.get(uid) or self._unit_item(uid)
-            if stat.get(uid) != status:
-                stat[uid] = status
-                item.setBrush(QColor(STATUS_COLORS.get(status, "#455a64")))
-            p = (x, y)
-            if pos.get(uid) != p:
-                pos[uid] = p
-                item.setPos(x, -y)
+            ids.append(uid)
+            sts.append(status)
+            xs.append(x)
+            ys.append(y)
+        return self.units_item.set_units(ids, xs, ys, sts)
 
     def _update_incidents(self, rows, prune: bool = False) -> None:
         lay = self.layers["incidents"]
@@ -491,6 +623,7 @@ class MapView(QGraphicsView):
                 item.setPen(QPen(QColor("#212121"), 1.0))
                 item.setData(0, "incident")
                 item.setData(1, iid)
+                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
                 item.setPos(float(at[0]), -float(at[1]))
                 self.incident_items[iid] = item
             if self._incident_state.get(iid) != key:
@@ -592,13 +725,41 @@ class MapView(QGraphicsView):
         items = self.scene_.selectedItems()
         if items:
             it = items[0]
+            self.select_unit(None)
             self.selected.emit(str(it.data(0)), str(it.data(1)))
 
-    def item_at(self, scene_pt: QPointF) -> QGraphicsItem | None:
+    def select_unit(self, uid: str | None) -> None:
+        """Highlight a unit (None clears); emits ``selected('unit', uid)``."""
+        if self.units_item.selected != uid:
+            self.units_item.selected = uid
+            self.units_item.update()
+        if uid is not None:
+            self.scene_.clearSelection()
+            self.selected.emit("unit", uid)
+
+    def unit_at(self, scene_pt: QPointF) -> str | None:
+        if not self.layer_visible("units"):
+            return None
+        return self.units_item.unit_at(scene_pt, self.viewportTransform())
+
+    def mousePressEvent(self, e) -> None:  # noqa: N802
+        if e.button() == Qt.MouseButton.LeftButton:
+            uid = self.unit_at(self.mapToScene(e.position().toPoint()))
+            if uid is not None:
+                self.select_unit(uid)
+                e.accept()
+                return
+        super().mousePressEvent(e)
+
+    def item_at(self, scene_pt: QPointF) -> tuple[str, str] | None:
+        """(kind, id) of what is drawn under ``scene_pt``: a unit, place or incident."""
+        uid = self.unit_at(scene_pt)
+        if uid is not None:
+            return "unit", uid
         for it in self.scene_.items(scene_pt, Qt.ItemSelectionMode.IntersectsItemShape,
-                                    Qt.SortOrder.DescendingOrder, self.transform()):
-            if it.data(0) in ("unit", "place", "incident") and it.isVisible() and it.parentItem().isVisible():
-                return it
+                                    Qt.SortOrder.DescendingOrder, self.viewportTransform()):
+            if it.data(0) in ("place", "incident") and it.isVisible() and it.parentItem().isVisible():
+                return str(it.data(0)), str(it.data(1))
         return None
 
     def tooltip_at(self, scene_pt: QPointF) -> str:
@@ -607,11 +768,11 @@ class MapView(QGraphicsView):
         sim = self.sim
         it = self.item_at(scene_pt)
         if it is not None and sim is not None:
-            kind, key = it.data(0), it.data(1)
+            kind, key = it
             if kind == "unit" and key in sim.units:
                 u = sim.units[key]
                 lines.append(f"<b>{pick(u.spec.name)}</b> ({u.id})")
-                lines.append(f"{T('状态')}: {status_text(self._unit_status.get(key, u.status))}")
+                lines.append(f"{T('状态')}: {status_text(self.units_item.status_of(key) or u.status)}")
                 if u.task is not None:
                     lines.append(f"{T('任务')}: {u.task.id} ({T(TASK_ZH.get(u.task.kind, u.task.kind))})")
                 if u.eta is not None:

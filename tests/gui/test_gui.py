@@ -195,11 +195,15 @@ def test_roads_are_few_path_items(win):
 
 def test_units_move_not_recreated(win):
     m = win.map
-    items = dict(m.unit_items)
+    item = m.units_item
+    before = {u: m.unit_pos(u) for u in m.sim.units}
     win.controller.advance_to(40)
-    assert m.unit_items == items
+    assert m.units_item is item, "one item for all units, updated in place"
+    assert [c for c in m.layers["units"].childItems()] == [item]
     moved = [u for u in m.sim.units.values() if u.status != "idle"]
     assert moved
+    assert any(m.unit_pos(u.id) != before[u.id] for u in moved)
+    assert all(m.unit_pos(u.id) == pytest.approx(u.position()) for u in m.sim.units.values())
 
 
 def test_tooltips(win):
@@ -243,6 +247,9 @@ def test_event_log_filters(win):
 def test_kpi_charts_update_lines(win):
     win.controller.advance_to(60, sample_every=5)
     k = win.kpi
+    assert not k.built, "matplotlib is not loaded until the dashboard is shown"
+    win.set_view("kpi")
+    assert k.built
     k.redraw()
     xs, ys = k.lines["open"].get_data()
     assert len(xs) >= 10 and max(ys) > 0
@@ -355,7 +362,7 @@ def test_open_and_scrub_archive(app, scenario, tmp_path, qtbot):
     assert st["t"] == 30
     busy = [u for u in st["units"] if u["status"] != "idle"]
     assert busy
-    x, y = w.map._unit_pos[busy[0]["id"]]
+    x, y = w.map.unit_pos(busy[0]["id"])
     assert (x, y) == (busy[0]["x"], busy[0]["y"])
     r.slider.setValue(500)
     qtbot.waitUntil(lambda: abs(r.t - 22.5) < 0.5, timeout=2000)
@@ -395,3 +402,29 @@ def test_none_dealloc_canary(qtbot):
         w.setToolTip("x")
         item.setPos(i, i)
     assert item.pos().x() == 24_999
+
+
+def test_speeds_match_engine():
+    from drillsim.exercise.session import SPEEDS
+    from drillsim.gui.common import SPEEDS as GUI_SPEEDS
+
+    assert GUI_SPEEDS == SPEEDS
+
+
+def test_click_selects_unit(win, qtbot):
+    m = win.map
+    win.controller.advance_to(20)
+    m.update_live(m.sim, force=True)
+    busy = next(u for u in m.sim.units.values() if u.status != "idle")
+    x, y = m.unit_pos(busy.id)
+    m.scale(8, 8)
+    m.centerOn(x, -y)
+    got = []
+    m.selected.connect(lambda kind, key: got.append((kind, key)))
+    pt = m.mapFromScene(QPointF(x, -y))
+    qtbot.mouseClick(m.viewport(), Qt.MouseButton.LeftButton, pos=pt)
+    assert got and got[-1][0] == "unit"
+    assert m.units_item.selected == got[-1][1]
+    assert m.unit_at(QPointF(x, -y)) is not None
+    far = m.mapToScene(m.viewport().rect().topLeft())
+    assert m.unit_at(far) is None or m.unit_pos(m.unit_at(far)) is not None
