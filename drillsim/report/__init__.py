@@ -1,0 +1,68 @@
+"""After-action report (演练评估报告 / HSEEP-style AAR and improvement plan) from a drill archive.
+
+::
+
+    from drillsim.record import Archive
+    from drillsim.report import build_report, write_html, write_pdf
+
+    with Archive.open("quake.drill") as a:
+        rep = build_report(a, lang="zh", kpi_labels=KPI_LABELS, component_labels=COMPONENT_LABELS)
+    write_html(rep, "quake.html")      # one self-contained file, charts as base64 PNG
+    write_pdf(rep, "quake.pdf")        # matplotlib PdfPages, no browser needed
+
+Everything comes from the archive: KPIs and score are recomputed from its events
+(:class:`drillsim.response.kpis.KpiTracker`, :func:`drillsim.exercise.scoring.score`),
+the timeline, charts, notes and findings read the same events. See docs/report.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from drillsim.report.build import Labels, Report, build
+from drillsim.report.facts import Facts, collect
+
+__all__ = ["Facts", "Report", "build_report", "collect", "render_html", "write_html", "write_pdf"]
+
+
+def build_report(archive: Any, lang: str = "zh", kpi_labels: Labels | None = None,
+                 component_labels: Labels | None = None, compare_with: Any = None) -> Report:
+    """The report model for ``archive``; ``compare_with`` another open Archive for a side-by-side section."""
+    import drillsim
+    from drillsim.exercise.scoring import score
+
+    facts = collect(archive)
+    cmp = None
+    if compare_with is not None:
+        from drillsim.record.rerun import compare
+
+        cmp = compare(archive, compare_with)
+        cmp["score_b"] = score(collect(compare_with, verify_chain=False).kpis).get("score")
+    return build(facts, lang, kpi_labels, component_labels, cmp, version=drillsim.__version__)
+
+
+def _score_label(rep: Report) -> str:
+    return "综合评分" if rep.lang == "zh" else "Score"
+
+
+def render_html(rep: Report) -> str:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from drillsim.core.paths import resources
+
+    env = Environment(loader=FileSystemLoader(str(resources("templates"))),
+                      autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
+    pngs = {k: spec.png_base64() for k, spec in rep.charts.items()}
+    return env.get_template("report.html.j2").render(r=rep, pngs=pngs, score_label=_score_label(rep))
+
+
+def write_html(rep: Report, path: str | Path) -> None:
+    Path(path).write_text(render_html(rep), encoding="utf-8")
+
+
+def write_pdf(rep: Report, path: str | Path) -> int:
+    """Write the PDF; returns the number of pages."""
+    from drillsim.report.pdf import write_pdf as _write
+
+    return _write(rep, path, _score_label(rep))

@@ -1,0 +1,149 @@
+"""Report charts (matplotlib, Agg, no pyplot): step curves over sim minutes, from events.
+
+Chinese needs a CJK font: :func:`rc` puts Noto Sans CJK SC / WenQuanYi Micro
+Hei first and :func:`cjk_font` says which font file will draw Chinese (None if none
+can, and the report warns).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import matplotlib
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+CJK_FONTS = ["Noto Sans CJK SC", "WenQuanYi Micro Hei", "DejaVu Sans"]
+PALETTE = ["#c0392b", "#2471a3", "#229954", "#b9770e", "#7d3c98"]
+
+
+def rc() -> dict[str, Any]:
+    """rcParams for report drawing (used in ``matplotlib.rc_context``, so the app's settings stay untouched)."""
+    return {"font.family": "sans-serif",
+            "font.sans-serif": CJK_FONTS + [f for f in matplotlib.rcParams["font.sans-serif"] if f not in CJK_FONTS],
+            "axes.unicode_minus": False,
+            "pdf.fonttype": 3}  # Type 3 subsets: text still extracts (ToUnicode); 42 takes ~10 s to subset Noto CJK
+
+
+@cache
+def cjk_font() -> str | None:
+    """Path of the first configured font that has Chinese glyphs, or None."""
+    from matplotlib.ft2font import FT2Font
+
+    for fam in CJK_FONTS:
+        try:
+            path = font_manager.findfont(font_manager.FontProperties(family=fam), fallback_to_default=False)
+        except ValueError:
+            continue
+        try:
+            if FT2Font(path).get_char_index(ord("演")):
+                return path
+        except (OSError, RuntimeError):
+            continue
+    return None
+
+
+@dataclass
+class ChartSpec:
+    key: str
+    title: str
+    caption: str
+    draw: Callable[[Any], None]  # draws on an Axes
+
+    def figure(self, w: float = 7.2, h: float = 3.0) -> Figure:
+        """The chart on its own figure; call inside ``matplotlib.rc_context(rc())``."""
+        fig = Figure(figsize=(w, h), layout="constrained")
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        self.draw(ax)
+        ax.set_title(self.title, fontsize=11)
+        ax.grid(True, alpha=0.3)
+        ax.spines[["top", "right"]].set_visible(False)
+        return fig
+
+    def png_base64(self, dpi: int = 110) -> str:
+        buf = io.BytesIO()
+        with matplotlib.rc_context(rc()):
+            self.figure().savefig(buf, format="png", dpi=dpi)
+        return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _step(ax: Any, s: Any, label: str, color: str, scale: float = 1.0) -> None:
+    ax.step(s.t, [v * scale for v in s.v], where="post", label=label, color=color, lw=1.8)
+
+
+def chart_specs(f: Any, L: Any) -> dict[str, ChartSpec]:
+    """Charts the data supports, keyed: open_incidents, people, supplies, exposure, units."""
+    xl = L.t("演练时间（分钟）", "Sim time (min)")
+    S = f.series
+    out: dict[str, ChartSpec] = {}
+
+    def frame(ax: Any, ylabel: str) -> None:
+        ax.set_xlabel(xl)
+        ax.set_ylabel(ylabel)
+        ax.set_xlim(0, max(f.duration, 1.0))
+        ax.set_ylim(bottom=0)
+
+    def incidents(ax: Any) -> None:
+        _step(ax, S["open_incidents"], L.t("未处置完毕的事件", "Open incidents"), PALETTE[0])
+        frame(ax, L.t("起", "incidents"))
+        ax.yaxis.get_major_locator().set_params(integer=True)
+
+    out["open_incidents"] = ChartSpec("open_incidents", L.t("未处置完毕的事件数", "Open incidents over time"),
+                                      L.t(f"共 {len(f.incidents)} 起事件，最多同时 {S['open_incidents'].peak:g} 起未处置完毕，"
+                                          f"结束时 {S['open_incidents'].last:g} 起。",
+                                          f"{len(f.incidents)} incidents; at most {S['open_incidents'].peak:g} open at once, "
+                                          f"{S['open_incidents'].last:g} open at the end."), incidents)
+
+    def people(ax: Any) -> None:
+        _step(ax, S["evacuated"], L.t("已转移（累计）", "Evacuated (cumulative)"), PALETTE[1])
+        _step(ax, S["sheltered"], L.t("避难场所内人数", "In shelters"), PALETTE[2])
+        if S["displaced"].peak > 0:
+            _step(ax, S["displaced"], L.t("无家可归（累计）", "Displaced (cumulative)"), PALETTE[3])
+        need = f.kpis.get("people_to_evacuate") or 0
+        if need:
+            ax.axhline(need, color=PALETTE[1], ls="--", lw=1, alpha=0.7, label=L.t(f"待转移 {need:,}", f"To evacuate {need:,}"))
+        frame(ax, L.t("人", "people"))
+        ax.legend(fontsize=8, loc="upper left")
+
+    out["people"] = ChartSpec("people", L.t("转移与安置人数", "People evacuated and in shelters"),
+                              L.t(f"已转移 {S['evacuated'].last:,.0f} 人；避难场所内最多 {S['sheltered'].peak:,.0f} 人。",
+                                  f"{S['evacuated'].last:,.0f} people evacuated; at most {S['sheltered'].peak:,.0f} in shelters."),
+                              people)
+    if "supplies_delivered" in S:
+        def supplies(ax: Any) -> None:
+            _step(ax, S["supplies_requested"], L.t("需求（累计）", "Requested (cumulative)"), PALETTE[3])
+            _step(ax, S["supplies_delivered"], L.t("送达（累计）", "Delivered (cumulative)"), PALETTE[2])
+            frame(ax, L.t("吨", "tonnes"))
+            ax.legend(fontsize=8, loc="upper left")
+
+        out["supplies"] = ChartSpec("supplies", L.t("物资送达", "Supplies delivered"),
+                                    L.t(f"需求 {S['supplies_requested'].last:,.1f} 吨，送达 {S['supplies_delivered'].last:,.1f} 吨。",
+                                        f"{S['supplies_requested'].last:,.1f} t requested, {S['supplies_delivered'].last:,.1f} t delivered."),
+                                    supplies)
+    if "exposure" in S and S["exposure"].peak > 0:
+        def exposure(ax: Any) -> None:
+            _step(ax, S["exposure"], L.t("AEGL-2 以上暴露（累计）", "Above AEGL-2 (cumulative)"), PALETTE[0])
+            frame(ax, L.t("人·分钟", "person-minutes"))
+
+        out["exposure"] = ChartSpec("exposure", L.t("AEGL-2 以上暴露（人·分钟）", "Exposure above AEGL-2 (person-minutes)"),
+                                    L.t(f"累计 {S['exposure'].last:,.0f} 人·分钟。", f"{S['exposure'].last:,.0f} person-minutes in all."),
+                                    exposure)
+    if f.n_units:
+        def units(ax: Any) -> None:
+            _step(ax, S["busy_units"], L.t("执行任务的队伍占比", "Units busy"), PALETTE[4], scale=100.0 / f.n_units)
+            frame(ax, "%")
+            ax.set_ylim(0, 100)
+
+        util = f.kpis.get("unit_utilisation")
+        out["units"] = ChartSpec("units", L.t("队伍利用率", "Unit utilisation"),
+                                 L.t(f"{f.n_units} 支队伍；最多同时 {S['busy_units'].peak:g} 支执行任务；平均利用率 {L.num(util)}。",
+                                     f"{f.n_units} units; at most {S['busy_units'].peak:g} busy at once; mean utilisation {L.num(util)}."),
+                                 units)
+    return out
