@@ -74,8 +74,8 @@ class ChartSpec:
         return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _step(ax: Any, s: Any, label: str, color: str, scale: float = 1.0) -> None:
-    ax.step(s.t, [v * scale for v in s.v], where="post", label=label, color=color, lw=1.8)
+def _step(ax: Any, s: Any, label: str, color: str, scale: float = 1.0, **kw: Any) -> None:
+    ax.step(s.t, [v * scale for v in s.v], where="post", label=label, color=color, **{"lw": 1.8, **kw})
 
 
 def chart_specs(f: Any, L: Any) -> dict[str, ChartSpec]:
@@ -102,8 +102,9 @@ def chart_specs(f: Any, L: Any) -> dict[str, ChartSpec]:
                                           f"{S['open_incidents'].last:g} open at the end."), incidents)
 
     def people(ax: Any) -> None:
-        _step(ax, S["evacuated"], L.t("已转移（累计）", "Evacuated (cumulative)"), PALETTE[1])
-        _step(ax, S["sheltered"], L.t("避难场所内人数", "In shelters"), PALETTE[2])
+        # shelters drawn wide and pale underneath: evacuees usually go to shelters, so the curves overlap
+        _step(ax, S["sheltered"], L.t("避难场所内人数", "In shelters"), PALETTE[2], lw=4.0, alpha=0.45)
+        _step(ax, S["evacuated"], L.t("已转移（累计）", "Evacuated (cumulative)"), PALETTE[1], lw=1.5)
         if S["displaced"].peak > 0:
             _step(ax, S["displaced"], L.t("无家可归（累计）", "Displaced (cumulative)"), PALETTE[3])
         need = f.kpis.get("people_to_evacuate") or 0

@@ -46,7 +46,7 @@ def wrap(text: str, width_in: float, size: float) -> list[str]:
         for ch in para:
             cw = _em(ch) * em
             if w + cw > width_in and line:
-                if ch != " " and last_space > 0 and last_space > len(line) * 0.5:
+                if ch != " " and last_space > 0:
                     out.append(line[:last_space])
                     line = line[last_space + 1:]
                 else:
