@@ -145,6 +145,7 @@ class MainWindow(QObject):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self.speed.currentIndexChanged.connect(lambda *_: self.controller.set_speed(float(self.speed.currentData())))
         self.timeline.sliderReleased.connect(self._timeline_released)
+        self.timeline.valueChanged.connect(self._timeline_moved)
         self.map.selected.connect(self._map_selected)
         # engine signals
         self.controller.advanced.connect(self._advanced)
@@ -163,6 +164,7 @@ class MainWindow(QObject):
     def attach(self, session) -> None:
         """Show a (new) live session: map, consoles, log, KPI history."""
         self.mode = "live"
+        self.timeline.setToolTip(T("推演进度：向后拖动可快进"))
         self.replay.stop()
         self.map.set_world(session.sim)
         self.trainee.set_session(session)
@@ -223,13 +225,28 @@ class MainWindow(QObject):
         t = self.controller.jump_next_inject()
         self.status(T("已跳到下一条情况导入") + f" {fmt_min(t)}" if t is not None else T("没有待发的情况导入"))
 
+    def _timeline_moved(self, v: int) -> None:
+        """Replay: the toolbar timeline scrubs both ways (the replay console debounces)."""
+        if self.mode == "replay" and self.replay.archive is not None:
+            self.replay.scrub_to(self.replay.duration * v / 1000.0)
+
     def _timeline_released(self) -> None:
         s = self.controller.session
-        if s is None or self.mode != "live":
+        if self.mode == "replay" or s is None:
             return
         t = s.duration * self.timeline.value() / 1000.0
         if t > s.now:
             self.controller.advance_to(t, sample_every=10.0)
+        elif t < s.now - 0.5:
+            # a live drill cannot run backward: snap back and say how to look back
+            self._advanced(s.now)
+            self.status(T("实时推演不能倒退：请用“记录到档案”并在复盘中回看，或从复盘时刻推演分支"))
+
+    def show_replay_time(self, t: float, duration: float) -> None:
+        if not self.timeline.isSliderDown():
+            self.timeline.blockSignals(True)
+            self.timeline.setValue(int(round(1000 * t / max(1e-9, duration))))
+            self.timeline.blockSignals(False)
 
     def _running(self, on: bool) -> None:
         from PySide6.QtWidgets import QStyle
@@ -342,6 +359,7 @@ class MainWindow(QObject):
         self.controller.pause()
         self.mode = "replay"
         self.map.set_world(console.sim)
+        self.timeline.setToolTip(T("复盘时间：可向前、向后拖动"))
         self.console_tabs.setCurrentWidget(child(self.win, QWidget, "replayTab"))
         self.banner.setText(T("复盘") + f": {pick(console.scenario.meta.name)}")
 

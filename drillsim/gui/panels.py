@@ -6,7 +6,6 @@ about once a second from the live session; they never hold engine state themselv
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
@@ -30,7 +29,6 @@ from PySide6.QtWidgets import (
 from drillsim.core.events import Event
 from drillsim.gui.common import (
     MSEL_STATUS_ZH,
-    ROAD_STATUS_ZH,
     STATUS_COLORS,
     TASK_ZH,
     WARNING_ZH,
@@ -41,6 +39,7 @@ from drillsim.gui.common import (
     pick,
     status_text,
 )
+from drillsim.gui.eventtext import EventText
 
 MSEL_COLORS = {"ready": "#eceff1", "sent": "#fff3e0", "answered": "#e8f5e9", "missed": "#ffebee", "cancelled": "#f5f5f5"}
 DEFAULT_CHECKLIST = [
@@ -66,44 +65,9 @@ def set_cell(table: QTableWidget, r: int, c: int, text: str, bg: str | None = No
         it.setData(Qt.ItemDataRole.UserRole, data)
 
 
-def describe(ev: Event, sim=None) -> str:
-    """One readable line for an event (Chinese first)."""
-    d = ev.data
-    ty = ev.type
-    units = sim.units if sim is not None else {}
-
-    def uname(uid):
-        u = units.get(uid)
-        return pick(u.spec.name) if u is not None else str(uid)
-
-    if ty == "incident.new":
-        return f"{T('新事件')}: {pick(d.get('name', d.get('id')))}"
-    if ty == "unit.status":
-        return f"{uname(d.get('unit'))} → {status_text(d.get('status', ''))}" + (f" ({d['task']})" if d.get("task") else "")
-    if ty == "dispatch":
-        return f"{T('调派')} {uname(d.get('unit'))} → {d.get('task')}"
-    if ty == "order.accepted":
-        return f"{T('指令执行')} [{d.get('by')}] {d.get('op')} {json.dumps(d.get('args'), ensure_ascii=False)[:80]}"
-    if ty == "order.rejected":
-        return f"{T('指令被拒绝')} [{d.get('by')}] {d.get('op')}: {pick(d.get('reason') or '')}"
-    if ty == "inject.sent":
-        return f"{T('情况导入')} {d.get('id')} → {d.get('to')}: {pick(d.get('message') or '')}"
-    if ty in ("inject.answered", "inject.missed"):
-        return f"{T('情况导入')} {d.get('id')} {T(MSEL_STATUS_ZH[ty.split('.')[1]])}"
-    if ty == "road.state":
-        return f"{T('道路')} {len(d.get('roads', []))} {T('条')} → {T(ROAD_STATUS_ZH.get(d.get('status'), d.get('status', '')))} ({d.get('cause', '')})"
-    if ty == "warning.issued":
-        return f"{T('发布')}{T(WARNING_ZH.get(d.get('color'), ''))}{T('预警')} [{d.get('by')}]"
-    if ty == "response.level":
-        return f"{T('应急响应级别')}: {d.get('level') or T('终止')} [{d.get('by')}]"
-    if ty == "note":
-        return f"{T('评估记录')} [{d.get('by')}]: {d.get('text')}"
-    if ty == "task.done":
-        return f"{T('任务完成')}: {d.get('task')}"
-    if ty.startswith("director."):
-        return f"{T('导演部')}: {ty.split('.', 1)[1]} {d.get('speed', '')}"
-    text = ", ".join(f"{k}={v}" for k, v in d.items() if not isinstance(v, (dict, list)))[:120]
-    return text
+def describe(ev: Event, sim=None, session=None) -> str:
+    """One readable line for an event (see :mod:`drillsim.gui.eventtext`)."""
+    return EventText(sim, session).text(ev)
 
 
 # ---------------------------------------------------------------------- event log
@@ -119,6 +83,10 @@ class EventModel(QAbstractTableModel):
         self.prefix = ""
         self.seat = ""
         self.search = ""
+        self.fmt = EventText(sim)
+
+    def text(self, ev: Event) -> str:
+        return self.fmt.text(ev)
 
     def accepts(self, ev: Event) -> bool:
         if self.prefix and not ev.type.startswith(self.prefix):
@@ -127,7 +95,7 @@ class EventModel(QAbstractTableModel):
             t = self.session.seats.visible_at(self.seat, ev)
             if t is None or t > self.session.now:
                 return False
-        if self.search and self.search not in ev.type and self.search not in describe(ev, self.sim):
+        if self.search and self.search not in ev.type and self.search not in self.fmt.text(ev):
             return False
         return True
 
@@ -135,6 +103,9 @@ class EventModel(QAbstractTableModel):
         self.beginResetModel()
         self.sim = sim
         self.all = list(events)
+        self.fmt.reset(sim, self.session)
+        for e in self.all:
+            self.fmt.observe(e)
         self.rows = [e for e in self.all if self.accepts(e)]
         self.endResetModel()
 
@@ -145,6 +116,8 @@ class EventModel(QAbstractTableModel):
 
     def append(self, events: list[Event]) -> None:
         self.all.extend(events)
+        for e in events:
+            self.fmt.observe(e)
         new = [e for e in events if self.accepts(e)]
         if new:
             n = len(self.rows)
@@ -167,7 +140,7 @@ class EventModel(QAbstractTableModel):
             return fmt_min(ev.t)
         if c == 1:
             return ev.type
-        return describe(ev, self.sim)
+        return self.fmt.text(ev)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
@@ -212,6 +185,22 @@ class EventLog:
         self.seats.blockSignals(False)
         self.model.reset(session.events.events, session.sim)
         self._count()
+
+    def show_events(self, events: list[Event], n: int, prev: int, sim=None) -> None:
+        """Replay: show ``events[:n]`` (archived, time-ordered); appends when scrubbing forward."""
+        if prev < 0 or n < prev or self.model.session is not None or self.model.sim is not sim:
+            if self.model.session is not None or self.seats.count() != 1:
+                self.seats.blockSignals(True)
+                self.seats.clear()
+                self.seats.addItem(T("导演部(全部)"), "director")
+                self.seats.blockSignals(False)
+            self.model.session = None
+            self.model.seat = ""
+            self.model.reset(events[:n], sim)
+            self.table.scrollToBottom()
+            self._count()
+        elif n > prev:
+            self.append(events[prev:n])
 
     def _filter(self, *_a) -> None:
         self.model.prefix = self.types.currentData() or ""

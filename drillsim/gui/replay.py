@@ -2,12 +2,19 @@
 play at any speed, and start a what-if branch (推演分支) from the current time.
 
 State at time t comes from ``Archive.state_at(t)`` (snapshots + events; no simulation).
-The static map (roads, places) comes from the archived scenario. A branch re-runs
+The static map (roads, places) comes from the archived scenario. Hazard overlays at t:
+the hazard objects are rebuilt from the archived scenario text and only the pure field
+hazards (earthquake intensity, chemical plume: :data:`FIELD_HAZARDS`) are drawn, with the
+start time the archive recorded (the mainshock only: aftershocks are not re-drawn);
+flood depth and fire spread need the simulation and are not shown. The event log shows
+the archived events up to t, the KPI charts the archived series up to t (sampled once
+on load in one pass over the events). A branch re-runs
 the archived inputs up to t in a new :class:`Session` and continues live.
 """
 
 from __future__ import annotations
 
+import bisect
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +25,9 @@ from drillsim.core.errors import InputError
 from drillsim.gui.common import T, add_recent, child, fmt_min, load_ui, pick
 
 SPEEDS = (1, 10, 60, 300, 600, 3600)
+FIELD_HAZARDS = ("earthquake", "chemical")
+"""Hazards whose overlay is a pure function of the scenario, the start time and t."""
+KPI_SAMPLES = 150
 
 
 def open_archive(path: str | Path):
@@ -51,8 +61,12 @@ class ReplayConsole:
         self.w = load_ui("replayconsole")
         self.archive = None
         self.scenario = None
-        self.sim = None  # static map for drawing
+        self.sim = None  # static map and hazard objects for drawing; never run
         self.t = 0.0
+        self.events: list = []
+        self.event_t: list[float] = []
+        self._shown_events = -1
+        self._kpi_hist: list = []
         self.slider: QSlider = child(self.w, QSlider, "replaySlider")
         self.label: QLabel = child(self.w, QLabel, "archiveLabel")
         self.time: QLabel = child(self.w, QLabel, "replayTimeLabel")
@@ -75,7 +89,7 @@ class ReplayConsole:
         self._debounce = QTimer(self.w)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(30)
-        self._debounce.timeout.connect(lambda: self.seek(self._pending, move_slider=False))
+        self._debounce.timeout.connect(lambda: self.seek(self._pending))
         self._pending = 0.0
         self._set_enabled(False)
 
@@ -109,9 +123,50 @@ class ReplayConsole:
         for t, text in sorted(marks, key=lambda m: m[0]):
             it = QListWidgetItem(f"{fmt_min(t)}  {text}", self.marks)
             it.setData(Qt.ItemDataRole.UserRole, t)
+        self.events = list(arc.events())
+        self.event_t = [e.t for e in self.events]
+        self._shown_events = -1
         self._set_enabled(True)
-        self.main.enter_replay(self)
+        self._kpi_hist = self.kpi_history()
+        self._enter()
         self.seek(0.0)
+
+    def _enter(self) -> None:
+        """Put the main window in replay mode for this archive (map, KPI history, log)."""
+        self.main.enter_replay(self)
+        self.main.kpi.set_history(self._kpi_hist, self.duration)
+        self._shown_events = -1
+
+    def kpi_history(self) -> list[tuple[float, dict[str, float]]]:
+        """The charted KPI series over the whole archive: one pass over the events, ~KPI_SAMPLES samples."""
+        from drillsim.gui.kpi import state_kpi_values
+
+        arc, dur = self.archive, self.duration
+        if dur <= 0:
+            return [(0.0, state_kpi_values(arc.state_at(0.0)))]
+        step = max(1.0, dur / KPI_SAMPLES)
+        st = arc.reducer_at(0.0)
+        out = [(0.0, state_kpi_values(st.view(0.0)))]
+        nxt = step
+        for ev in arc.events(after_seq=st.last_seq):
+            while ev.t > nxt and nxt < dur:
+                out.append((nxt, state_kpi_values(st.view(nxt))))
+                nxt += step
+            st.apply(ev)
+        while nxt < dur:
+            out.append((nxt, state_kpi_values(st.view(nxt))))
+            nxt += step
+        out.append((dur, state_kpi_values(st.view(dur))))
+        return out
+
+    def _sync_hazards(self, state: dict[str, Any]) -> None:
+        """Start the replay map's field hazards as the archive says they were at ``self.t``."""
+        started = {str(h.get("id")): h.get("started") for h in state.get("hazards", [])}
+        for hid, h in self.sim.hazards.items():
+            t0 = started.get(hid)
+            on = h.type in FIELD_HAZARDS and t0 is not None and self.t >= float(t0)
+            h.started = on
+            h.started_at = float(t0) if on else None
 
     # ------------------------------------------------------------------ seek and play
     @property
@@ -119,12 +174,18 @@ class ReplayConsole:
         return float(self.archive.duration) if self.archive is not None else 0.0
 
     def _slid(self, v: int) -> None:
-        self._pending = self.duration * v / 1000.0
+        self.scrub_to(self.duration * v / 1000.0)
+
+    def scrub_to(self, t: float) -> None:
+        """Seek to ``t`` after a short debounce (slider drags, forward or backward)."""
+        self._pending = t
         self._debounce.start()
 
     def seek(self, t: float, move_slider: bool = True) -> dict[str, Any] | None:
         if self.archive is None:
             return None
+        if self.main.mode != "replay":  # e.g. a mark double-clicked after 返回实时
+            self._enter()
         self.t = max(0.0, min(float(t), self.duration))
         state = self.archive.state_at(self.t)
         if move_slider and self.duration > 0:
@@ -132,8 +193,15 @@ class ReplayConsole:
             self.slider.setValue(int(round(1000 * self.t / self.duration)))
             self.slider.blockSignals(False)
         self.time.setText(fmt_min(self.t))
-        self.main.map.update_state(state)
+        self._sync_hazards(state)
+        self.main.map.update_state(state, sim=self.sim)
         self.main.show_clock(self.t, self.scenario)
+        self.main.show_replay_time(self.t, self.duration)
+        n = bisect.bisect_right(self.event_t, self.t)
+        if n != self._shown_events:
+            self.main.log.show_events(self.events, n, self._shown_events, self.sim)
+            self._shown_events = n
+        self.main.kpi.show_until(self.t)
         k = state.get("kpis") or {}
         self.kpis.setText(f"{T('事件')}: {k.get('incidents', 0)}　{T('已处置')}: {k.get('incidents_resolved', 0)}　"
                           f"{T('获救')}: {k.get('rescued', 0)}/{k.get('trapped', 0)}　{T('调派')}: {k.get('dispatches', 0)}")

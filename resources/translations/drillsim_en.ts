@@ -107,11 +107,15 @@
     <name>DrillSim</name>
     <message>
       <source>DrillSim desktop app (应急演练推演)</source>
-      <translation type="unfinished" />
+      <translation>DrillSim desktop app (emergency drill simulation)</translation>
     </message>
     <message>
       <source>无法打开文件</source>
       <translation>Cannot open file</translation>
+    </message>
+    <message>
+      <source>正在加载想定</source>
+      <translation>Loading scenario</translation>
     </message>
     <message>
       <source>文件有错误，请修改后重试：</source>
@@ -259,7 +263,7 @@
     </message>
     <message>
       <source>Ad-hoc inject (临时导入, sent now) or edit of a Ready inject.</source>
-      <translation type="unfinished" />
+      <translation>Ad-hoc inject (sent now) or edit of a Ready inject.</translation>
     </message>
     <message>
       <source>电话</source>
@@ -430,6 +434,270 @@
       <translation>All communities</translation>
     </message>
     <message>
+      <source>就地避险</source>
+      <translation>shelter in place</translation>
+    </message>
+    <message>
+      <source>撤离</source>
+      <translation>evacuate</translation>
+    </message>
+    <message>
+      <source>Ⅰ级</source>
+      <translation>level I</translation>
+    </message>
+    <message>
+      <source>Ⅱ级</source>
+      <translation>level II</translation>
+    </message>
+    <message>
+      <source>Ⅲ级</source>
+      <translation>level III</translation>
+    </message>
+    <message>
+      <source>Ⅳ级</source>
+      <translation>level IV</translation>
+    </message>
+    <message>
+      <source>全体暂停</source>
+      <translation>Pause for all</translation>
+    </message>
+    <message>
+      <source>继续推演</source>
+      <translation>resume</translation>
+    </message>
+    <message>
+      <source>调整推演速度</source>
+      <translation>speed changed</translation>
+    </message>
+    <message>
+      <source>推演结束</source>
+      <translation>Drill ended</translation>
+    </message>
+    <message>
+      <source>自动调派</source>
+      <translation>Auto-dispatch</translation>
+    </message>
+    <message>
+      <source>{unit} 出发，预计 {eta} 到达</source>
+      <translation>{unit} sets off, ETA {eta}</translation>
+    </message>
+    <message>
+      <source>新事件：{name}（优先级 {priority}）</source>
+      <translation>New incident: {name} (priority {priority})</translation>
+    </message>
+    <message>
+      <source>{seat} 下达指令 {op}：{args}</source>
+      <translation>{seat} ordered {op}: {args}</translation>
+    </message>
+    <message>
+      <source>{n} 条道路{status}（{cause}）</source>
+      <translation>{n} road(s) {status} ({cause})</translation>
+    </message>
+    <message>
+      <source>导演部：{action}</source>
+      <translation>Director: {action}</translation>
+    </message>
+    <message>
+      <source>{seat} 启动{level}应急响应</source>
+      <translation>{seat} activated a {level} response</translation>
+    </message>
+    <message>
+      <source>{unit} 返回驻地，预计 {eta} 到达</source>
+      <translation>{unit} returning to base, ETA {eta}</translation>
+    </message>
+    <message>
+      <source>{unit} 出发前往 {dest}，预计 {eta} 到达</source>
+      <translation>{unit} sets off for {dest}, ETA {eta}</translation>
+    </message>
+    <message>
+      <source>，地点 {place}</source>
+      <translation>, at {place}</translation>
+    </message>
+    <message>
+      <source>{seat} 终止应急响应</source>
+      <translation>{seat} ended the response</translation>
+    </message>
+    <message>
+      <source>{unit} 到达</source>
+      <translation>{unit} arrived</translation>
+    </message>
+    <message>
+      <source>{unit} 道路受阻，无法到达目的地</source>
+      <translation>{unit} blocked: cannot reach its destination</translation>
+    </message>
+    <message>
+      <source>{unit} 道路变化，重新规划路线</source>
+      <translation>{unit} re-routed (roads changed)</translation>
+    </message>
+    <message>
+      <source>{unit} 改派新任务</source>
+      <translation>{unit} diverted to a new task</translation>
+    </message>
+    <message>
+      <source>{unit} 已撤回</source>
+      <translation>{unit} recalled</translation>
+    </message>
+    <message>
+      <source>{by} 调派 {unit} → {task}</source>
+      <translation>{by} dispatched {unit} → {task}</translation>
+    </message>
+    <message>
+      <source>事件处置完毕：{name}（用时 {min} 分钟）</source>
+      <translation>Incident resolved: {name} ({min} min)</translation>
+    </message>
+    <message>
+      <source>{unit} 首个到达 {name}（{min} 分钟）</source>
+      <translation>{unit} first on scene at {name} ({min} min)</translation>
+    </message>
+    <message>
+      <source>新任务 {task}：数量 {qty}</source>
+      <translation>New task {task}: quantity {qty}</translation>
+    </message>
+    <message>
+      <source>{unit} 完成 {task} {done}/{qty}</source>
+      <translation>{unit} progress on {task}: {done}/{qty}</translation>
+    </message>
+    <message>
+      <source>任务完成：{task}</source>
+      <translation>Task done: {task}</translation>
+    </message>
+    <message>
+      <source>{unit} 开始处置 {task}</source>
+      <translation>{unit} started work on {task}</translation>
+    </message>
+    <message>
+      <source>任务受阻：{task}</source>
+      <translation>Task blocked: {task}</translation>
+    </message>
+    <message>
+      <source>{seat} 的指令 {op} 被拒绝：{reason}</source>
+      <translation>Order {op} by {seat} refused: {reason}</translation>
+    </message>
+    <message>
+      <source>情况导入 {id} → {to}：{message}</source>
+      <translation>Inject {id} → {to}: {message}</translation>
+    </message>
+    <message>
+      <source>情况导入 {id} {status}</source>
+      <translation>Inject {id} {status}</translation>
+    </message>
+    <message>
+      <source>{seat} 发布{color}预警</source>
+      <translation>{seat} issued a {color} warning</translation>
+    </message>
+    <message>
+      <source>评估记录（{by}）：{text}</source>
+      <translation>Evaluator note ({by}): {text}</translation>
+    </message>
+    <message>
+      <source>{place} 接收 {n} 人，现安置 {occ} 人</source>
+      <translation>{place} took in {n} people, now sheltering {occ}</translation>
+    </message>
+    <message>
+      <source>避难场所开放：{place}</source>
+      <translation>Shelter opened: {place}</translation>
+    </message>
+    <message>
+      <source>避难场所关闭：{place}</source>
+      <translation>Shelter closed: {place}</translation>
+    </message>
+    <message>
+      <source>{place} 收治 {n} 人（床位已用 {used}）</source>
+      <translation>{place} admitted {n} (beds used {used})</translation>
+    </message>
+    <message>
+      <source>{place} {n} 人需转移安置</source>
+      <translation>{place}: {n} people need shelter</translation>
+    </message>
+    <message>
+      <source>{unit} 在 {depot} 装载物资</source>
+      <translation>{unit} loaded supplies at {depot}</translation>
+    </message>
+    <message>
+      <source>{unit} 送达物资：{items}</source>
+      <translation>{unit} delivered {items}</translation>
+    </message>
+    <message>
+      <source>{seat} 通信中断</source>
+      <translation>{seat}: communications down</translation>
+    </message>
+    <message>
+      <source>{seat} 通信恢复</source>
+      <translation>{seat}: communications restored</translation>
+    </message>
+    <message>
+      <source>{frm} 向 {to} 请求支援</source>
+      <translation>{frm} requested support from {to}</translation>
+    </message>
+    <message>
+      <source>支援请求 {id} 已批准</source>
+      <translation>Support request {id} approved</translation>
+    </message>
+    <message>
+      <source>支援请求 {id} 被拒绝</source>
+      <translation>Support request {id} refused</translation>
+    </message>
+    <message>
+      <source>灾害开始：{id}（{kind}）</source>
+      <translation>Hazard started: {id} ({kind})</translation>
+    </message>
+    <message>
+      <source>次生灾害：{source} 引发 {target}（{place}）</source>
+      <translation>Secondary hazard: {source} triggered {target} ({place})</translation>
+    </message>
+    <message>
+      <source>{m} 级主震，最大烈度 {roman} 度</source>
+      <translation>M{m} mainshock, max intensity {roman}</translation>
+    </message>
+    <message>
+      <source>{m} 级余震，最大烈度 {roman} 度</source>
+      <translation>M{m} aftershock, max intensity {roman}</translation>
+    </message>
+    <message>
+      <source>{place} 烈度 {roman} 度：倒塌 {c} 栋，被困 {t} 人，受伤 {i} 人，死亡 {k} 人</source>
+      <translation>{place} intensity {roman}: {c} collapsed, {t} trapped, {i} injured, {k} dead</translation>
+    </message>
+    <message>
+      <source>{name}泄漏（{place}）</source>
+      <translation>{name} release ({place})</translation>
+    </message>
+    <message>
+      <source>泄漏结束，累计暴露 {pm} 人·分钟</source>
+      <translation>Release over: {pm} person-minutes of exposure</translation>
+    </message>
+    <message>
+      <source>堤防决口，口门宽 {w} 米</source>
+      <translation>Dike breach, {w} m wide</translation>
+    </message>
+    <message>
+      <source>淹没面积 {a} 平方公里，最大水深 {h} 米</source>
+      <translation>Flooded {a} km², max depth {h} m</translation>
+    </message>
+    <message>
+      <source>森林火灾起火：{id}</source>
+      <translation>Forest fire ignition: {id}</translation>
+    </message>
+    <message>
+      <source>过火面积 {a} 公顷，火线周长 {p} 公里</source>
+      <translation>Burned {a} ha, perimeter {p} km</translation>
+    </message>
+    <message>
+      <source>开设防火隔离带 {m} 米</source>
+      <translation>Fireline built: {m} m</translation>
+    </message>
+    <message>
+      <source>预案要求 {within} 分钟内启动{level}响应</source>
+      <translation>The plan calls for a {level} response within {within} min</translation>
+    </message>
+    <message>
+      <source>推演开始：{name}</source>
+      <translation>Drill started: {name}</translation>
+    </message>
+    <message>
+      <source>，需要 {needs}</source>
+      <translation>, needs {needs}</translation>
+    </message>
+    <message>
       <source>未处置事件</source>
       <translation>Open incidents</translation>
     </message>
@@ -498,6 +766,10 @@
       <translation>DrillSim emergency drill simulator: tabletop exercises and reviews for earthquakes, floods, chemical releases and forest fires.</translation>
     </message>
     <message>
+      <source>复盘时间：可向前、向后拖动</source>
+      <translation>Replay time: drag forward or backward</translation>
+    </message>
+    <message>
       <source>没有待发的情况导入</source>
       <translation>No injects left</translation>
     </message>
@@ -528,6 +800,10 @@
     <message>
       <source>已跳到下一条情况导入</source>
       <translation>Jumped to the next inject</translation>
+    </message>
+    <message>
+      <source>实时推演不能倒退：请用“记录到档案”并在复盘中回看，或从复盘时刻推演分支</source>
+      <translation>A live drill cannot go back: record it to an archive and look back in replay, or branch from a replay time</translation>
     </message>
     <message>
       <source>正在记录</source>
@@ -802,36 +1078,8 @@
       <translation>Director (all)</translation>
     </message>
     <message>
-      <source>新事件</source>
-      <translation>New incident</translation>
-    </message>
-    <message>
-      <source>指令执行</source>
-      <translation>Order</translation>
-    </message>
-    <message>
-      <source>条</source>
-      <translation> </translation>
-    </message>
-    <message>
-      <source>发布</source>
-      <translation>Issued </translation>
-    </message>
-    <message>
-      <source>应急响应级别</source>
-      <translation>Response level</translation>
-    </message>
-    <message>
-      <source>任务完成</source>
-      <translation>Task done</translation>
-    </message>
-    <message>
       <source>已处置</source>
       <translation>Resolved</translation>
-    </message>
-    <message>
-      <source>终止</source>
-      <translation>ended</translation>
     </message>
     <message>
       <source>未启动</source>
@@ -928,6 +1176,10 @@
     <message>
       <source>分支</source>
       <translation>Branch</translation>
+    </message>
+    <message>
+      <source>应急响应级别</source>
+      <translation>Response level</translation>
     </message>
     <message>
       <source>打开文件</source>

@@ -428,3 +428,79 @@ def test_click_selects_unit(win, qtbot):
     assert m.unit_at(QPointF(x, -y)) is not None
     far = m.mapToScene(m.viewport().rect().topLeft())
     assert m.unit_at(far) is None or m.unit_pos(m.unit_at(far)) is not None
+
+
+def test_replay_overlays_log_kpi_and_backward_scrub(app, scenario, tmp_path, qtbot):
+    pytest.importorskip("drillsim.record")
+    path = tmp_path / "r.drill"
+    _record(scenario, path, minutes=60)
+    assert app.open_path(path)
+    w = app.window
+    r, m = w.replay, w.map
+    eq_start = next(h["started"] for h in r.archive.state_at(60)["hazards"] if h["id"] == "eq1")
+    r.seek(50)
+    assert "eq1" in m.hazard_items and m.hazard_items["eq1"].isVisible(), "quake intensity drawn in replay"
+    assert "earthquake" in m.legend_hazards
+    n50 = len(w.log.model.all)
+    assert n50 > 0 and all(e.t <= 50 for e in w.log.model.all)
+    assert n50 == sum(1 for e in r.events if e.t <= 50)
+    xs, _ = w.kpi.data["open"]
+    assert xs and max(xs) <= 50 / 60 + 1e-9 and max(xs) > 40 / 60
+    # backward, through the toolbar timeline: map, log and charts follow
+    w.timeline.setValue(int(1000 * 10 / r.duration))
+    qtbot.waitUntil(lambda: abs(r.t - 10) < 0.2, timeout=2000)
+    assert r.slider.value() == pytest.approx(1000 * 10 / r.duration, abs=1)
+    assert len(w.log.model.all) == sum(1 for e in r.events if e.t <= 10) < n50
+    assert max(w.kpi.data["open"][0]) <= 10 / 60 + 1e-9
+    if eq_start > 10:
+        assert not m.hazard_items["eq1"].isVisible()
+    # and forward again with the console slider
+    r.slider.setValue(900)
+    qtbot.waitUntil(lambda: abs(r.t - 54) < 0.5, timeout=2000)
+    assert w.timeline.value() == 900
+    assert len(w.log.model.all) == sum(1 for e in r.events if e.t <= r.t)
+
+
+def test_live_timeline_backward_snaps_back(win):
+    win.controller.advance_to(30)
+    s = win.controller.session
+    win.timeline.setSliderDown(True)
+    win.timeline.setValue(1)
+    win.timeline.setSliderDown(False)  # emits sliderReleased
+    assert s.now == pytest.approx(30)
+    assert win.timeline.value() == int(1000 * 30 / s.duration)
+    assert "倒退" in win.statusbar.currentMessage()
+
+
+def test_event_text_readable(app):
+    from drillsim.core.events import Event
+    from drillsim.gui import i18n
+    from drillsim.gui.eventtext import EventText
+
+    fmt = EventText()
+    evs = [Event(1.0, "unit.status", {"unit": "fire1-1", "status": "enroute", "task": "lijiaping/rescue"}, 1),
+           Event(1.0, "unit.depart", {"unit": "fire1-1", "dest": 12, "eta": 42.0, "path": [1, 12]}, 2),
+           Event(2.0, "road.state", {"roads": ["r1", "r2"], "status": "closed", "cause": "earthquake:eq1"}, 3),
+           Event(3.0, "mystery.thing", {"a": 1, "b": "x", "c": [1, 2]}, 4)]
+    for e in evs:
+        fmt.observe(e)
+    assert fmt.text(evs[1]) == "fire1-1 出发前往 lijiaping/rescue，预计 T+00:42 到达"
+    assert fmt.text(evs[2]) == "2 条道路中断（earthquake:eq1）"
+    assert fmt.text(evs[3]) == "a=1, b=x", "unknown types fall back to key=value"
+    assert "=" not in fmt.text(Event(0, "incident.new", {"id": "i1", "name": {"zh": "甲村倒房", "en": "A"},
+                                                          "needs": {"rescue": 5}, "priority": 1}, 5))
+    i18n.install("en")
+    try:
+        assert fmt.text(evs[1]) == "fire1-1 sets off for lijiaping/rescue, ETA T+00:42"
+        assert fmt.text(evs[2]) == "2 road(s) closed (earthquake:eq1)"
+    finally:
+        i18n.install("zh")
+
+
+def test_event_log_sentences(win):
+    win.controller.advance_to(30)
+    m = win.log.model
+    texts = [m.data(m.index(r, 2)) for r in range(m.rowCount())]
+    departs = [t for e, t in zip(m.rows, texts, strict=True) if e.type == "unit.depart"]
+    assert departs and all("预计 T+" in t for t in departs)
+    assert any("出发前往" in t for t in departs)
