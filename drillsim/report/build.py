@@ -544,12 +544,22 @@ def findings(f: Facts, L: Lang) -> tuple[list[str], list[list[str]]]:
     if f.incidents and len(reached) == len(f.incidents):
         good.append(L.t(f"{len(f.incidents)} 起事件全部有力量到达，平均首次响应 {L.num(k.get('first_response_min_mean'))} 分钟",
                         f"All {len(f.incidents)} incidents reached; mean first response {L.num(k.get('first_response_min_mean'))} min"))
+    unreached: dict[str | None, list[dict[str, Any]]] = {}
     for inc in f.incidents:
         if inc["first_response"] is None:
+            unreached.setdefault(seat_for_incident(f, inc), []).append(inc)
+    rec = L.t("核查力量调派与路线，必要时请求上级支援", "Check dispatch and routes; request support from the level above if short")
+    for seat, incs in unreached.items():
+        if len(incs) > 3:  # one row per seat, not hundreds
+            names = L.t("、", ", ").join(f"{L.text(i.get('name')) or i['id']} ({L.minute(i['reported'])})" for i in incs[:8])
+            more = L.t(f"等 {len(incs)} 起", f" and {len(incs) - 8} more") if len(incs) > 8 else ""
+            plan.append([L.t(f"{len(incs)} 起事件至演练结束无力量到达：{names}{more}",
+                             f"{len(incs)} incidents never reached: {names}{more}"), rec, seat_name(f, L, seat)])
+            continue
+        for inc in incs:
             plan.append([L.t(f"事件“{L.text(inc.get('name')) or inc['id']}”于 {L.minute(inc['reported'])} 报告，至演练结束无力量到达",
                              f"Incident '{L.text(inc.get('name')) or inc['id']}' reported at {L.minute(inc['reported'])} was never reached"),
-                         L.t("核查力量调派与路线，必要时请求上级支援", "Check dispatch and routes; request support from the level above if short"),
-                         seat_name(f, L, seat_for_incident(f, inc))])
+                         rec, seat_name(f, L, seat)])
     pairs = [("trapped", "rescued", L.t("被困人员", "trapped people"), L.t("救出", "rescued")),
              ("casualties_to_transport", "casualties_transported", L.t("待转运伤员", "casualties"), L.t("转运", "transported")),
              ("people_to_evacuate", "people_evacuated", L.t("待转移群众", "people to evacuate"), L.t("转移", "evacuated")),
