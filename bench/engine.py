@@ -64,6 +64,8 @@ def main() -> None:
     ap.add_argument("--stop-after-hours", type=float, default=None,
                     help="simulate only this many hours of the drill (for slow baselines)")
     ap.add_argument("--profile", default=None, help="write a cProfile of the run to this file")
+    ap.add_argument("--profile-after-hours", type=float, default=0.0,
+                    help="start the profile at this sim hour (later hours are busier)")
     args = ap.parse_args()
 
     t0 = time.perf_counter()
@@ -75,6 +77,7 @@ def main() -> None:
     end = args.hours * 60.0 if args.stop_after_hours is None else args.stop_after_hours * 60.0
     prof = cProfile.Profile() if args.profile else None
     last = [time.perf_counter()]
+    profiling = [False]
 
     def progress(now: float) -> None:
         if now % 360 < 60:
@@ -84,9 +87,10 @@ def main() -> None:
 
     t1 = time.perf_counter()
     c1 = time.process_time()
-    if prof:
-        prof.enable()
     while sim.now < end:
+        if prof and sim.now >= args.profile_after_hours * 60.0 and not profiling[0]:
+            prof.enable()
+            profiling[0] = True
         sim.run_until(min(end, sim.now + 60.0))
         progress(sim.now)
     if prof:

@@ -71,7 +71,7 @@ def test_tree_repairs_match_fresh_searches_under_random_changes(city):
         for _ in range(4):
             router.route(int(rng.integers(net.n_nodes)), d, "heavy")
     closed: set[int] = set()
-    for step in range(25):
+    for _ in range(25):
         if closed and rng.random() < 0.4:
             batch = [closed.pop() for _ in range(min(len(closed), int(rng.integers(1, 4))))]
             net.set_state(batch, status="open")
@@ -155,3 +155,15 @@ def test_event_encoding_fast_paths_keep_the_digest():
            bools=[True, 1, 0.0])
     assert s.digest == "c0f5b0da57883def23dd342deda2365409c0f743b55fb8caf0e88718fdae6c8e"
     assert s.events[1].data["times"] == [0.0, 0.123457, 1.5, 2.0]
+
+
+def test_route_from_a_hub_uses_its_tree_reversed(city):
+    net, router = _fresh(city)
+    fresh = Router(net, shared_trees=False)
+    router.hubs = {5}
+    for dst in (2000, 1777, 40):
+        r = router.route(5, dst, "heavy")
+        assert r.nodes[0] == 5 and r.nodes[-1] == dst
+        assert math.isclose(r.minutes, fresh.route(5, dst, "heavy").minutes, rel_tol=1e-9)
+        assert np.allclose(np.diff(r.times), net.matrix("heavy").data[r.arcs])
+    assert router.stats.get("route_search", 0) == 0 and router.stats["tree_built"] == 1

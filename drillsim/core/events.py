@@ -109,8 +109,8 @@ def _jsonable(obj: Any) -> Any:
         types = set(map(type, obj))
         if types <= _INT:
             return list(obj)
-        if types <= _NUM:
-            return [round(v, 6) if type(v) is float else v for v in obj]
+        if types <= _NUM:  # keep the objects whose value does not change (shared floats stay shared)
+            return [v if (r := round(v, 6)) == v else r for v in obj]
         return [_jsonable(v) for v in obj]
     return _jsonable_general(obj)
 

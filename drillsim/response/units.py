@@ -233,7 +233,7 @@ class Unit:
             self._route_roads = frozenset(route.roads.tolist())
             self.eta = env.now + route.minutes
             self._emit("unit.depart", dest=int(dest), eta=round(self.eta, 3),
-                       path=[int(n) for n in route.nodes], times=[round(float(t), 3) for t in route.times])
+                       path=router.node_ints(route.nodes), times=_shared_floats(route.times))
             try:
                 yield env.timeout(route.minutes)
                 self.node = dest
@@ -283,6 +283,19 @@ class Unit:
     def work(self, minutes: float) -> Generator:
         self._set_status(WORKING)
         yield self.sim.env.timeout(max(0.0, minutes))
+
+
+_FLOATS: dict[float, float] = {}
+
+
+def _shared_floats(times: np.ndarray) -> list[float]:
+    """Times rounded to 3 decimals, equal values sharing one float object.
+
+    Events keep every departure's times for the whole run; sharing the objects
+    cuts a 72 h stream's memory by hundreds of MB without changing any value.
+    """
+    get = _FLOATS.setdefault
+    return [get(x, x) if x > 0 else x for x in (round(t, 3) for t in times.tolist())]
 
 
 def work_minutes(kind: str, quantity: float, team_size: int) -> float:

@@ -64,7 +64,7 @@ class Route:
 
 TREE_AFTER = 4
 """Requests to one destination before a full backward tree (~2-3 bounded searches' cost) pays off."""
-MAX_TREES = 128
+MAX_TREES = 192
 """Cached backward trees (int32 predecessors + float64 times: 1.2 MB each at 100k nodes)."""
 MAX_BALLS = 6
 """Recent bounded searches kept per direction, so the route after a nearest-X search needs no search."""
@@ -101,6 +101,12 @@ class Router:
 
     def _count(self, key: str) -> None:
         self.stats[key] = self.stats.get(key, 0) + 1
+
+    def node_ints(self, nodes: np.ndarray) -> list[int]:
+        """Node indices as a list of shared int objects (long event streams keep many paths)."""
+        if not hasattr(self, "_ints"):
+            self._ints = list(range(self.net.n_nodes))
+        return list(map(self._ints.__getitem__, nodes.tolist()))
 
     def _vkey(self, vehicle: str, ppe: bool) -> tuple[str, bool]:
         return self.net.weight_class(vehicle, ppe)
@@ -392,13 +398,23 @@ class Router:
         self._demand[key] = self._demand.get(key, 0) + 1
         if self._demand[key] >= TREE_AFTER or key[0] in self.hubs:
             if len(self._trees) >= MAX_TREES:
-                self._trees.popitem(last=False)
+                self._evict()
             self._count("tree_built")
             m = self.net.matrix(key[1], key[2], transposed=self.net.directed)
             dist, pred = dijkstra(m, indices=dst, return_predecessors=True)
             # array('i') indexes to plain ints faster than numpy, at the same 4 bytes/node
             tree = self._trees[key] = _Tree(array("i", pred.astype(np.int32).tobytes()), dist)
         return tree
+
+    def _evict(self) -> None:
+        """Drop the least recently used tree, preferring one that is not a hub's."""
+        self._count("tree_evicted")
+        for key in self._trees:
+            if key[0] not in self.hubs:
+                del self._trees[key]
+                self._demand[key] = 0  # wanted again TREE_AFTER times before it is rebuilt
+                return
+        self._trees.popitem(last=False)
 
     def cached_times_to(self, dst: int, vehicle: str, ppe: bool = False) -> np.ndarray | None:
         """Times from every node to ``dst`` if a tree for it is cached (repaired if needed; no search)."""
@@ -428,15 +444,22 @@ class Router:
             route = self._route_from_balls(src, dst, vehicle, ppe)
             if route is not None:
                 return route
-        tree = self._shared_tree(dst, vehicle, ppe)
+        # on a two-way network a tree rooted at a hub also gives routes *from* the hub (reversed)
+        root, leaf = dst, src
+        if (self.shared_trees and not self.net.directed and src in self.hubs and dst not in self.hubs
+                and self._tree_key(dst, vehicle, ppe) not in self._trees):
+            root, leaf = src, dst
+        tree = self._shared_tree(root, vehicle, ppe)
         if tree is not None:
-            route = self.route_from_tree(src, dst, tree.pred, vehicle, ppe, avoid=tree.dirty)
+            route = self.route_from_tree(leaf, root, tree.pred, vehicle, ppe, avoid=tree.dirty)
             if route is None and tree.dirty:  # the path met a tree edge that got slower: repair, walk again
                 route = False
-                if self._repair(tree, self._tree_key(dst, vehicle, ppe)):
-                    route = self.route_from_tree(src, dst, tree.pred, vehicle, ppe)
+                if self._repair(tree, self._tree_key(root, vehicle, ppe)):
+                    route = self.route_from_tree(leaf, root, tree.pred, vehicle, ppe)
             if route is not False:  # a clean tree is exact: None means src cannot reach dst
                 self._count("route_from_tree")
+                if route is not None and root == src:
+                    route = self._with_times(route.nodes[::-1].copy(), vehicle, ppe)
                 return route
         self._count("route_search")
         m = self.net.matrix(vehicle, ppe)
