@@ -39,15 +39,15 @@ def _sim(incidents, units=None, auto=True, seed=1):
 
 
 def test_nearest_unit_goes_and_arrives_after_route_time():
-    sim = _sim([_inc("i1", 1000, 0, {"rescue": 5})])
+    sim = _sim([_inc("i1", 1000, 0, {"rescue": 3})])  # 3 people: one team is enough (tasks.yaml)
     sim.run_until(200)
     disp = sim.events.of_type("dispatch")
     assert [e.data["unit"] for e in disp] == ["f1"]  # st1 is 2 blocks away, st2 is 11
     arrive = [e for e in sim.events.of_type("unit.arrive") if e.data["unit"] == "f1"][0]
     assert arrive.t == pytest.approx(2 * BLOCK_MIN, rel=1e-6)
-    # 5 people, 300 person-min each, team of 20, plus 15 min setup
+    # 3 people, 300 person-min each, team of 20, plus 15 min setup
     done = sim.events.of_type("task.done")[0]
-    assert done.t == pytest.approx(2 * BLOCK_MIN + 15 + 5 * 300 / 20, rel=1e-6)
+    assert done.t == pytest.approx(2 * BLOCK_MIN + 15 + 3 * 300 / 20, rel=1e-6)
 
 
 def test_same_inputs_same_digest_and_different_seed_same_without_randomness():

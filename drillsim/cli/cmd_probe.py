@@ -1,6 +1,6 @@
 """``drillsim probe FILE --at X,Y --time MIN``: hazard field values at a point and time.
 
-The drill runs (headless, auto-dispatch) to MIN so hazards that depend on the
+The drill runs (headless, auto-dispatch, with its injects) to MIN so hazards that depend on the
 history (chains, flood, fire with suppression) are in the state they would have
 in the drill; then each hazard reports its fields at (X, Y). Documented in docs/cli.md.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 from drillsim.cli.common import apply_lang, print_json
 from drillsim.core.errors import InputError, Problem
 from drillsim.core.i18n import tr
-from drillsim.response.simulation import Simulation
+from drillsim.exercise.session import Session
 from drillsim.scenario import load_scenario
 
 NAME = "probe"
@@ -41,9 +41,10 @@ def probe(path: Path, x: float, y: float, t: float, seed: int | None = None) -> 
     sc = load_scenario(path)
     if t < 0:
         raise InputError(Problem("--time", 1, 1, "time must be >= 0 sim minutes"))
-    sim = Simulation(sc, seed=seed)
+    session = Session(sc, seed=seed)  # injects fire too: an inject may start or trigger a hazard
+    sim = session.sim
     sim.duration = max(sim.duration, t)
-    sim.run_until(t)
+    session.run_until(t)
     fields: dict[str, dict] = {}
     for h in sim.hazards.values():
         key = h.id if sum(1 for o in sim.hazards.values() if o.type == h.type) > 1 else h.type

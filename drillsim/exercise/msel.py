@@ -97,6 +97,8 @@ class Msel:
             self.session.apply_effect(inj.effect, source=f"inject:{inj.id}")
         if not inj.expected.get("op"):
             return
+        if self._anticipated(inj):
+            return
         if inj.deadline_min is not None:
             def deadline() -> Generator:
                 yield self.sim.env.timeout(inj.deadline_min)
@@ -162,6 +164,25 @@ class Msel:
             want = inj.expected.get("args") or {}
             if all(str(args.get(k)) == str(v) for k, v in want.items()):
                 self._answer(inj, by, "order")
+
+    def _anticipated(self, inj: Inject) -> bool:
+        """The addressed seat already did what the inject asks, shortly before it arrived."""
+        lookback = float(inj.deadline_min if inj.deadline_min is not None else 60.0)
+        now = self.sim.env.now
+        for ev in reversed(self.sim.events.of_type("order.accepted")):
+            if ev.t < now - lookback:
+                break
+            d = ev.data
+            by = str(d.get("by", ""))
+            if d.get("op") != inj.expected.get("op"):
+                continue
+            if inj.to and by not in (inj.to, "director") and not self.session.seat_under(by, inj.to):
+                continue
+            args = d.get("args") or {}
+            if all(str(args.get(k)) == str(v) for k, v in (inj.expected.get("args") or {}).items()):
+                self._answer(inj, by, "anticipated")
+                return True
+        return False
 
     def _answer(self, inj: Inject, by: str, how: str) -> None:
         now = self.sim.env.now

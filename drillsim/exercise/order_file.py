@@ -29,6 +29,26 @@ SESSION_OPS = ("set_response_level", "issue_warning", "request_support", "approv
 ENGINE_OPS = ("dispatch", "move_supplies", "open_shelter", "close_shelter", "evacuate",
               "close_road", "open_road", "recall", "activate_contract", "start_production")
 ALL_OPS = ENGINE_OPS + SESSION_OPS
+ORDER_ARGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # op: (required arguments, optional arguments)
+    "dispatch": (("unit", "task"), ()),
+    "recall": (("unit",), ()),
+    "move_supplies": (("items", "to"), ("from", "source")),
+    "open_shelter": (("shelter",), ()),
+    "close_shelter": (("shelter",), ()),
+    "evacuate": (("community",), ("people", "shelter")),
+    "evacuate_area": (("area",), ("shelter",)),
+    "close_road": (("road",), ()),
+    "open_road": (("road",), ()),
+    "activate_contract": (("depot", "item"), ()),
+    "start_production": (("depot", "item"), ()),
+    "set_response_level": (("level",), ()),
+    "issue_warning": (("color",), ("communities", "channels", "message")),
+    "request_support": (("to",), ("units", "depot", "note")),
+    "approve_request": (("request",), ("approve",)),
+}
+ENUMS = {("set_response_level", "level"): ("I", "II", "III", "IV", "none"),
+         ("issue_warning", "color"): ("blue", "yellow", "orange", "red")}
 INJECT_ACTIONS = ("fire", "edit", "adhoc", "answer", "cancel")
 
 
@@ -84,7 +104,32 @@ def load_orders(path: str | Path) -> list[Input]:
             problems.append(Problem(file, *yamlpos.position(pos, path_k + ("op",)), msg))
             continue
         args = {k2: v for k2, v in d.items() if k2 not in ("t", "time_min", "op", "by")}
+        bad = _check_args(op, args, file, pos, path_k)
+        if bad:
+            problems.extend(bad)
+            continue
         out.append(Input(float(t), "order", {"op": op, "by": str(d.get("by", "director")), "args": args}))
     if problems:
         raise InputError(problems)
     return sorted(out, key=lambda i: i.t)
+
+
+def _check_args(op: str, args: dict[str, Any], file: str, pos: dict, path: tuple) -> list[Problem]:
+    """Unknown or missing arguments and impossible values, with a did-you-mean."""
+    required, optional = ORDER_ARGS[op]
+    known = required + optional
+    out = []
+    for k in args:
+        if k not in known:
+            hint = difflib.get_close_matches(str(k), known, n=1)
+            msg = f"{op}: unknown argument {k!r}" + (f"; did you mean {hint[0]!r}?" if hint else
+                                                      f"; it takes {', '.join(known)}")
+            out.append(Problem(file, *yamlpos.position(pos, path + (k,), key=True), msg))
+    for k in required:
+        if k not in args:
+            out.append(Problem(file, *yamlpos.position(pos, path), f"{op}: missing argument {k!r}"))
+    for (o, k), allowed in ENUMS.items():
+        if o == op and k in args and str(args[k]) not in allowed:
+            out.append(Problem(file, *yamlpos.position(pos, path + (k,)),
+                               f"{op}: {k} must be one of {', '.join(allowed)} (found {args[k]!r})"))
+    return out

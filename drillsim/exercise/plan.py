@@ -43,6 +43,7 @@ class PlanTracker:
         self.metrics: dict[str, float] = {}
         self._damage: dict[tuple[str, str], dict[str, float]] = {}
         self._exposed: dict[str, float] = {}
+        self._tasked: dict[str, float] = {}
         self.due: str | None = None
         self.due_at: dict[str, float] = {}
         self.level_set_at: dict[str, float] = {}
@@ -68,6 +69,10 @@ class PlanTracker:
         elif ty == "task.new" and d.get("kind") == "evacuate":
             self.metrics["affected"] = self.metrics.get("affected", 0.0) + float(d["quantity"])
             changed = True
+        elif ty == "task.new" and d.get("kind") in ("rescue", "transport") and d.get("quantity"):
+            key = "trapped" if d["kind"] == "rescue" else "injured"
+            self._tasked[key] = self._tasked.get(key, 0.0) + float(d["quantity"])
+            changed = True
         elif ty == "chemical.exposure":
             self._exposed[str(d.get("id"))] = float(sum(c.get("people", 0) for c in d.get("communities", [])))
             changed = True
@@ -82,8 +87,10 @@ class PlanTracker:
         elif ty == "order.accepted":
             self._order_done(str(d.get("op")), d.get("args") or {}, str(d.get("by", "")), ev.t)
         if changed:
+            # hazards that report damage (earthquake) and incidents that need rescue or
+            # casualty transport (any hazard, injects) measure the same people: take the larger
             for k in ("deaths", "injured", "trapped"):
-                self.metrics[k] = sum(v[k] for v in self._damage.values())
+                self.metrics[k] = max(sum(v[k] for v in self._damage.values()), self._tasked.get(k, 0.0))
             self.metrics["exposed"] = sum(self._exposed.values())
             self._check_due(ev.t)
 

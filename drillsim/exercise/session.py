@@ -173,7 +173,10 @@ class Session:
             return self.sim.orders._reject(op, by, args, refusal["zh"], refusal["en"])
         handler = getattr(self.seats, "order_" + op, None)
         if handler is not None:  # session-level orders: warnings, response level, requests
-            result = handler(by, **args)
+            try:
+                result = handler(by, **args)
+            except TypeError as e:  # a misspelt or missing argument: refuse, never crash the drill
+                return self.sim.orders._reject(op, by, args, f"指令参数错误：{e}", f"bad arguments: {e}")
         else:
             result = self.sim.orders.apply({"op": op, "by": by, **args})
         if result:
@@ -209,6 +212,7 @@ class Session:
                 for sid in values:
                     if sid in world.shelter_open:
                         world.shelter_open[sid] = False
+                        world.shelters_held_closed.add(sid)
                         self.events.emit(self.now, "shelter.closed", place=sid, cause=source)
             else:
                 self.events.emit(self.now, "effect.unknown", key=key, source=source)

@@ -43,7 +43,8 @@ class TaskBoard:
         x, y = float(at[0]), float(at[1])
         node = world.node_of(place) if place in world.place_node else world.net.nearest_node(x, y)
         inc = Incident(iid, text(data.get("name", iid)), (x, y), node, self.sim.env.now,
-                       int(data.get("priority", 3)), str(data.get("cause", "")))
+                       int(data.get("priority", 3)), str(data.get("cause", "")),
+                       place=place if place in world.places else None)
         self.incidents[iid] = inc
         now = self.sim.env.now
         for kind, need in (data.get("needs") or {}).items():
@@ -81,7 +82,7 @@ class TaskBoard:
         world = self.sim.world
         tid = f"{inc.id}/{kind}"
         base = dict(id=tid, kind=kind, incident=inc.id, node=inc.node, at=inc.at,
-                    priority=inc.priority, created=now)
+                    priority=inc.priority, created=now, origin=inc.place)
         if kind in ("rescue", "transport"):
             q = float(need)
             return Task(quantity=q, **base) if q > 0 else None

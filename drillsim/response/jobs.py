@@ -120,9 +120,13 @@ class Jobs:
         n = self._claim(unit, task, 1.0)
         if n <= 0:
             return
-        yield from unit.work(work_minutes("clear_road", 1.0, unit.spec.size))
-        if task.road is not None:
-            self.sim.world.set_roads([task.road], "open", cause=f"cleared by {unit.id}")
+        net = self.sim.world.net
+        damaged = task.road is not None and net.status[task.road] in ("closed", "damaged")
+        held = task.road is not None and self.sim.world.road_closed_by_order(task.road)
+        if damaged and not held:  # debris or damage: work, then reopen
+            yield from unit.work(work_minutes("clear_road", 1.0, unit.spec.size))
+            if not self.sim.world.road_closed_by_order(task.road):
+                self.sim.world.set_roads([task.road], "open", cause=f"cleared by {unit.id}")
         self._complete(unit, task, n, road=self.sim.world.net.road_ids[task.road] if task.road is not None else None)
 
     def _transport(self, unit: Unit, task: Task) -> Generator:
@@ -134,7 +138,8 @@ class Jobs:
                 return
             yield from unit.work(work_minutes("transport", n, unit.spec.size))
             unit.load_people = int(n)
-            hospital = self.sim.places_by_time(unit, "hospital", need=int(n))
+            origin = {task.origin} if task.origin else set()  # a transfer out of an overloaded hospital
+            hospital = self.sim.places_by_time(unit, "hospital", need=int(n), exclude=origin)
             if hospital is None:
                 task.blocked_reason = "no hospital with free beds reachable"
                 self.sim.events.emit(self.sim.env.now, "task.blocked", task=task.id, unit=unit.id,

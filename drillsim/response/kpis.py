@@ -16,6 +16,8 @@ from drillsim.core.events import Event, EventStream
 class KpiTracker:
     def __init__(self, source: Any = None) -> None:
         self.incidents: dict[str, float] = {}
+        self.tasked: set[str] = set()
+        """Incidents that needed units (others, e.g. people walking to shelters, are not 'reached')."""
         self.first_response: dict[str, float] = {}
         self.resolved: dict[str, float] = {}
         self.need: dict[str, float] = {"rescue": 0.0, "transport": 0.0, "evacuate": 0.0,
@@ -65,6 +67,7 @@ class KpiTracker:
         elif ty == "incident.new":
             self.incidents[str(d["id"])] = ev.t
         elif ty == "task.new":
+            self.tasked.add(str(d.get("incident")))
             kind = d["kind"]
             if d.get("quantity") is not None:
                 self.need[kind] = self.need.get(kind, 0.0) + float(d["quantity"])
@@ -152,9 +155,9 @@ class KpiTracker:
             return None if self.need[kind] <= 0 else round(min(1.0, self.done[kind] / self.need[kind]), 4)
 
         return {
-            "incidents": len(self.incidents),
-            "incidents_resolved": len(self.resolved),
-            "incidents_unreached": len(self.incidents) - len(self.first_response),
+            "incidents": len(self.tasked),
+            "incidents_resolved": len(self.tasked & set(self.resolved)),
+            "incidents_unreached": len(self.tasked - set(self.first_response)),
             "first_response_min_mean": round(float(fr.mean()), 2) if fr.size else None,
             "first_response_min_p90": round(float(np.percentile(fr, 90)), 2) if fr.size else None,
             "trapped": round(self.need["rescue"]),

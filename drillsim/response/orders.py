@@ -80,8 +80,8 @@ class Orders:
         if u.load_people or u.load_items:
             return self._reject("dispatch", by, args, "队伍正在运送人员或物资，卸载后再调派",
                                 "unit is carrying people or supplies; re-task it after it unloads")
-        if u.task is t:
-            return self._reject("dispatch", by, args, "队伍已在执行该任务", "unit is already on this task")
+        if u.task is t or (u._next is t):
+            return self._accept("dispatch", by, {**args, "already": True})  # consistent with what happens
         if u.status == RECALLED:
             return self._reject("dispatch", by, args, "队伍已撤回", "unit was recalled")
         res = self._accept("dispatch", by, args)
@@ -142,6 +142,10 @@ class Orders:
                                 f"shelter is already {'open' if open_ else 'closed'}")
         res = self._accept(op, by, {"shelter": shelter})
         w.shelter_open[shelter] = open_
+        if open_:
+            w.shelters_held_closed.discard(shelter)
+        else:
+            w.shelters_held_closed.add(shelter)
         self.sim.events.emit(self.sim.env.now, "shelter.opened" if open_ else "shelter.closed", place=shelter,
                              by=by)
         return res
@@ -156,6 +160,14 @@ class Orders:
             return self._reject("evacuate", by, args, "该社区已无待转移群众", "nobody left to evacuate there")
         if shelter is not None and shelter not in w.shelter_open:
             return self._reject("evacuate", by, args, f"无此避难场所 {shelter}", f"no shelter {shelter!r}")
+        current = next((t for t in self.sim.board.open_tasks()
+                        if t.kind == "evacuate" and t.community == community), None)
+        if current is not None:  # already under way: the order steers it rather than doubling it
+            res = self._accept("evacuate", by, {**args, "task": current.id})
+            if shelter is not None:
+                current.destination = shelter
+            current.priority = min(current.priority, 2)
+            return res
         res = self._accept("evacuate", by, args)
         need: dict[str, Any] = {"community": community}
         if people is not None:

@@ -53,8 +53,8 @@ class Simulation:
         """Open shelters on demand when no trainee decides it (pure auto runs)."""
         self.events.subscribe(self._on_event)
         self.events.emit(0.0, "sim.start", scenario=scenario.meta.name, seed=self.seed,
-                         auto_dispatch=auto_dispatch, units=len(scenario.units),
-                         duration_min=self.duration)
+                         auto_dispatch=auto_dispatch, auto_shelters=self.auto_shelters,
+                         units=len(scenario.units), duration_min=self.duration)
         for spec in scenario.units:
             self.units[spec.id] = Unit(spec, self)
         self.hazard_ctx = HazardContext(self.env, self.world, self.events)
@@ -82,6 +82,7 @@ class Simulation:
             self.env.run(until=t)
         if self.env.now >= self.duration and not self._ended:
             self._ended = True
+            self.kpis.t = self.env.now  # utilisation up to the end, not the last event
             self.events.emit(self.env.now, "sim.end", kpis=self.kpis.summary())
 
     def run(self, progress: Callable[[float], None] | None = None, step: float = 60.0) -> None:
@@ -148,7 +149,8 @@ class Simulation:
         """Auto mode stands in for the trainee: open the nearest closed shelter with room."""
         world = self.world
         closed = [p.id for p in world.of_kind("shelter")
-                  if not world.shelter_open[p.id] and p.capacity > world.occupancy[p.id]]
+                  if not world.shelter_open[p.id] and p.capacity > world.occupancy[p.id]
+                  and p.id not in world.shelters_held_closed]
         if not closed:
             return None
         times = world.router.times_from_nearest(unit.node, [world.node_of(p) for p in closed], unit.vehicle,

@@ -28,6 +28,8 @@ class Task:
     community: str | None = None
     source: str | None = None
     """deliver: a depot to load from (move_supplies), else the nearest with stock."""
+    origin: str | None = None
+    """The place the incident is at (a hospital sending patients on, for instance)."""
     hazard: str | None = None
     """suppress: the hazard (fire) the crews fight."""
     destination: str | None = None
@@ -64,6 +66,7 @@ class Incident:
     reported: float
     priority: int
     cause: str = ""
+    place: str | None = None
     tasks: list[str] = field(default_factory=list)
     first_response: float | None = None
     resolved: float | None = None

@@ -48,6 +48,9 @@ class World:
         self.shelter_open: dict[str, bool] = {
             pid: bool(p.attrs.get("open", False)) or pid in opened
             for pid, p in self.places.items() if p.kind == "shelter"}
+        self._order_closed: set[int] = set()
+        self.shelters_held_closed: set[str] = set()
+        """Shelters closed by a decision (an order or inject): auto mode never reopens them."""
         self.beds_used: dict[str, int] = {pid: 0 for pid, p in self.places.items() if p.kind == "hospital"}
         self.residents: dict[str, int] = {
             pid: p.population for pid, p in self.places.items() if p.kind == "community"}
@@ -87,12 +90,21 @@ class World:
         if not roads:
             return
         self.net.set_state(roads, status=status, **state)
+        for r in roads:  # remember which closures are decisions (orders, injects), not damage
+            if RoadStatus(status) == RoadStatus.OPEN:
+                self._order_closed.discard(r)
+            elif RoadStatus(status) == RoadStatus.CLOSED and cause.startswith(("order:", "inject:")):
+                self._order_closed.add(r)
         payload: dict[str, Any] = {"roads": [self.net.road_ids[r] for r in roads],
                                    "status": RoadStatus(status).value, "cause": cause}
         for k, v in state.items():
             if np.isscalar(v):
                 payload[k] = v
         self.events.emit(self.now(), "road.state", **payload)
+
+    def road_closed_by_order(self, road: int) -> bool:
+        """True while a road is closed by a decision (traffic control), which teams leave alone."""
+        return road in self._order_closed
 
     def snapshot(self) -> dict[str, Any]:
         """JSON-able live state of the world (for replay snapshots and the GUI)."""
