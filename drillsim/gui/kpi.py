@@ -37,18 +37,16 @@ def _mpl():
     return Figure, FigureCanvasQTAgg
 
 
-def _score(sim, k: dict[str, Any]) -> float | None:
-    score = None
-    sess = getattr(sim, "session", None)
-    if sess is not None and callable(getattr(sess, "score", None)):
+def _score(k: dict[str, Any]) -> float | None:
+    """The 0-100 drill score from a KPI summary (``drillsim.exercise.scoring``), if it can be scored."""
+    score = k.get("score")
+    if not isinstance(score, (int, float)):
         try:
-            score = sess.score()
-        except Exception:
+            from drillsim.exercise.scoring import score as score_of
+
+            score = score_of(k).get("score")
+        except Exception:  # noqa: BLE001 - a chart must not take the window down
             score = None
-    if score is None:
-        score = k.get("score")
-    if isinstance(score, dict):
-        score = score.get("total")
     return float(score) if isinstance(score, (int, float)) else None
 
 
@@ -63,7 +61,7 @@ def kpi_values(sim) -> dict[str, float]:
             exposure += float(h.summary(sim.now).get("person_minutes_above_aegl2", 0.0))
     out = {"open": float(open_inc), "shelter": sheltered, "supplies": float(k.get("supplies_delivered_t") or 0.0),
            "exposure": exposure, "rescued": float(k.get("rescued") or 0)}
-    score = _score(sim, k)
+    score = _score(k)
     if score is not None:
         out["score"] = score
     return out
@@ -81,8 +79,9 @@ def state_kpi_values(state: dict[str, Any]) -> dict[str, float]:
                 exposure = max(exposure, float(d["person_minutes_above_aegl2"]))
     out = {"open": float(open_inc), "shelter": sheltered, "supplies": float(k.get("supplies_delivered_t") or 0.0),
            "exposure": exposure, "rescued": float(k.get("rescued") or 0)}
-    if isinstance(k.get("score"), (int, float)):
-        out["score"] = float(k["score"])
+    score = _score(k)
+    if score is not None:
+        out["score"] = score
     return out
 
 
@@ -189,6 +188,9 @@ class KpiPanel(QWidget):
                 continue
             ax.relim()
             ax.autoscale_view()
+            top = max(ys)
+            if min(ys) >= 0:  # counts: from zero, and a flat zero line sits at the bottom
+                ax.set_ylim(0, 100 if key == "score" else max(1.0, top * 1.08))
             if self.xmax is not None:
                 ax.set_xlim(0, self.xmax)
             if key == "score" and ax.texts:

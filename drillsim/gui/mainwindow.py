@@ -63,7 +63,12 @@ class MainWindow(QObject):
         for name, widget in (("directorTabLayout", self.director.w), ("traineeTabLayout", self.trainee.w),
                              ("evaluatorTabLayout", self.evaluator.w), ("replayTabLayout", self.replay.w),
                              ("logTabLayout", self.log.w), ("kpiTabLayout", self.kpi)):
-            child(w, QVBoxLayout, name).addWidget(widget)
+            lay = child(w, QVBoxLayout, name)
+            lay.addWidget(widget)
+            if name in ("logTabLayout", "kpiTabLayout"):  # the bottom dock is short: no double margins
+                lay.setContentsMargins(2, 2, 2, 2)
+        self.log.w.layout().setContentsMargins(4, 4, 4, 2)
+        self.log.w.layout().setSpacing(4)
         self.console_tabs: QTabWidget = child(w, QTabWidget, "consoleTabs")
         self.bottom_tabs: QTabWidget = child(w, QTabWidget, "bottomTabs")
         self.console_dock: QDockWidget = child(w, QDockWidget, "consoleDock")

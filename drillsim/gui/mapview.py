@@ -18,7 +18,7 @@ import time
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -67,6 +67,8 @@ PLACE_STYLE = {  # kind: (shape, fill, size px)
     "community": ("dot", "#546e7a", 5), "reservoir": ("circle", "#0288d1", 7),
     "forest": ("triangle", "#33691e", 9),
 }
+LABEL_PRIORITY = {"command_post": 1, "hospital": 2, "shelter": 3, "station": 4, "depot": 5, "plant": 3,
+                  "reservoir": 6, "forest": 6}
 PRIORITY_COLORS = {1: "#d50000", 2: "#ff6d00", 3: "#ffc400"}
 LAYERS = ("terrain", "admin", "water", "roads", "hazards", "road_status", "places", "labels",
           "incidents", "units", "route")
@@ -311,14 +313,16 @@ def overlay_rgba(ov: dict[str, Any], t: float) -> tuple[np.ndarray, np.ndarray] 
             rgba[m, 3] = (np.clip(v[m] / (mx or 1), 0, 1) * 160).astype(np.uint8)
         return v, rgba
     if kind == "isochrones":
-        a = np.array([[np.nan if x is None else x for x in row] for row in ov["arrival_min"]], dtype=float)
+        a = np.array(ov["arrival_min"], dtype=float)  # None (not burnt) -> NaN
         if a.ndim != 2 or a.size == 0:
             return None
         rgba = np.zeros((*a.shape, 4), dtype=np.uint8)
-        burnt = np.isfinite(a)
+        burnt = np.isfinite(a) & (a <= t)
         if burnt.any():
-            age = np.clip((t - a) / max(60.0, t - float(np.nanmin(a))), 0, 1)
-            band = (np.floor((a - np.nanmin(a)) / 60.0) % 2).astype(bool) & burnt  # hourly isochrone bands
+            first = float(a[burnt].min())
+            arr = np.where(burnt, a, first)  # no NaN reaches a cast (numpy warns on NaN -> int)
+            age = np.clip((t - arr) / max(60.0, t - first), 0, 1)
+            band = (np.floor((arr - first) / 60.0) % 2).astype(bool) & burnt  # hourly isochrone bands
             rgba[..., 0] = (255 * (1 - 0.5 * age)).astype(np.uint8)
             rgba[..., 1] = (140 * (1 - age) + np.where(band, 30, 0)).clip(0, 255).astype(np.uint8)
             rgba[..., 2] = 0
@@ -366,6 +370,13 @@ class MapView(QGraphicsView):
         self.route_item: QGraphicsPathItem | None = None
         self.t = 0.0
         self.legend_hazards: set[str] = set()
+        self.labels: list[tuple[int, QGraphicsSimpleTextItem]] = []
+        self._legend_rect: QRectF | None = None
+        """(priority, label): lower priority numbers win when labels would overlap."""
+        self._declutter_timer = QTimer(self)
+        self._declutter_timer.setSingleShot(True)
+        self._declutter_timer.setInterval(0)
+        self._declutter_timer.timeout.connect(self.declutter_labels)
         self.scene_.selectionChanged.connect(self._on_selection)
 
     # ------------------------------------------------------------------ building
@@ -381,6 +392,7 @@ class MapView(QGraphicsView):
         self.incident_items.clear()
         self._incident_state.clear()
         self.place_items.clear()
+        self.labels.clear()
         self.hazard_items.clear()
         self._hazard_t = None
         self._road_version = -1
@@ -396,12 +408,34 @@ class MapView(QGraphicsView):
         self._build_water(m, world)
         self._build_roads(world.net)
         self._build_places(world)
+        self.labels.sort(key=lambda pl: pl[0])
         self.update_live(sim, force=True)
         self.fit()
 
     def fit(self) -> None:
         self.resetTransform()
         self.fitInView(self.scene_.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        self.declutter_labels()
+
+    def declutter_labels(self) -> None:
+        """Hide labels that would overlap a more important one at the current zoom (greedy, by priority)."""
+        vw = self.viewport().width()
+        placed: list[QRectF] = [QRectF(vw - 40, 10, 30, 50)]  # north arrow
+        if self._legend_rect is not None:
+            placed.append(self._legend_rect)
+        for _, lab in self.labels:
+            p = self.mapFromScene(lab.pos())
+            off = lab.transform()
+            br = lab.boundingRect()
+            r = QRectF(p.x() + off.dx(), p.y() + off.dy(), br.width(), br.height()).adjusted(-2, -1, 2, 1)
+            free = not any(r.intersects(q) for q in placed)
+            lab.setVisible(free)
+            if free:
+                placed.append(r)
+
+    def resizeEvent(self, e) -> None:  # noqa: N802
+        super().resizeEvent(e)
+        self._declutter_timer.start()
 
     def _build_terrain(self, m) -> None:
         g = m.elevation
@@ -444,6 +478,8 @@ class MapView(QGraphicsView):
                 lab.setBrush(QColor(93, 64, 55, 170))
                 lab.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
                 lab.setPos(c.x(), c.y() - 900)
+                lab.setTransform(QTransform.fromTranslate(-lab.boundingRect().width() / 2, 0))
+                self.labels.append((0, lab))
 
     def _build_water(self, m, world) -> None:
         lay = self.layers["water"]
@@ -549,6 +585,7 @@ class MapView(QGraphicsView):
                 lab.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
                 lab.setPos(p.at[0], -p.at[1])
                 lab.setTransform(QTransform.fromTranslate(7, -6))
+                self.labels.append((LABEL_PRIORITY.get(p.kind, 9), lab))
                 lab.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def unit_pos(self, uid: str) -> tuple[float, float] | None:
@@ -716,10 +753,12 @@ class MapView(QGraphicsView):
         if (s < 0.01 and f < 1) or (s > 20 and f > 1):
             return
         self.scale(f, f)
+        self.declutter_labels()
         self.viewport().update()
 
     def zoom(self, factor: float) -> None:
         self.scale(factor, factor)
+        self.declutter_labels()
 
     def _on_selection(self) -> None:
         items = self.scene_.selectedItems()
@@ -884,6 +923,10 @@ class MapView(QGraphicsView):
             lh = 15
             w = 150
             lx, ly = vw - w - 12, 64
+            rect = QRectF(lx, ly, w, lh * len(rows) + 10)
+            if rect != self._legend_rect:  # labels under the legend give way (next turn of the event loop)
+                self._legend_rect = rect
+                self._declutter_timer.start()
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(255, 255, 255, 215))
             painter.drawRoundedRect(QRectF(lx, ly, w, lh * len(rows) + 10), 4, 4)
