@@ -173,27 +173,37 @@ class Jobs:
             if task.community in world.residents:
                 world.residents[task.community] = max(0, world.residents[task.community] - int(n))
             unit._set_status(TRANSPORTING)
+            aboard = int(n)
             tried: set[str] = set()
-            while True:
+            while aboard > 0:  # a shelter may close or fill while the bus is on its way: try the next
                 try:
                     yield from unit.travel(world.node_of(shelter), patience=1)
-                    break
-                except Unreachable:  # cut off (fire, flood, debris): try another shelter
-                    tried.add(shelter)
-                    shelter = self.sim.places_by_time(unit, "shelter", need=1, exclude=tried)
-                    if shelter is None:
-                        if task.community in world.residents:  # people stay where they are
-                            world.residents[task.community] += int(n)
-                        unit.load_people = 0
-                        self._block(task, unit, "no reachable shelter", "无可达的避难场所")
-                        return
-            placed = min(int(n), world.shelter_free(shelter))
-            world.occupancy[shelter] += placed
-            unit.load_people = 0
-            self.sim.events.emit(self.sim.env.now, "shelter.admit", place=shelter, people=placed,
-                                 unit=unit.id, occupancy=world.occupancy[shelter],
-                                 community=task.community)
-            self._complete(unit, task, n, delivered_to=shelter)
+                    placed = min(aboard, world.shelter_free(shelter))
+                except Unreachable:  # cut off (fire, flood, debris)
+                    placed = 0
+                if placed > 0:
+                    world.occupancy[shelter] += placed
+                    aboard -= placed
+                    unit.load_people = aboard
+                    self.sim.events.emit(self.sim.env.now, "shelter.admit", place=shelter, people=placed,
+                                         unit=unit.id, occupancy=world.occupancy[shelter],
+                                         community=task.community)
+                    self._complete(unit, task, placed, delivered_to=shelter)
+                    continue
+                tried.add(shelter)
+                shelter = self.sim.places_by_time(unit, "shelter", need=1, exclude=tried)
+                if shelter is None:  # nowhere to go: the people are driven back and wait at home
+                    try:
+                        yield from unit.travel(task.node, patience=1)
+                    except Unreachable:
+                        pass  # they get off where the bus is stuck; counted back home all the same
+                    if task.community in world.residents:
+                        world.residents[task.community] += aboard
+                    task.claimed -= aboard
+                    unit.claimed -= aboard
+                    unit.load_people = 0
+                    self._block(task, unit, "no reachable shelter with room", "无可达且有余位的避难场所")
+                    return
 
     def _shelter_for(self, unit: Unit, task: Task) -> str | None:
         world = self.sim.world
