@@ -123,19 +123,45 @@ class Dispatcher:
     def nearest_free_unit(self, task: Task, reach: dict | None = None) -> Unit | None:
         """The free capable unit with the least travel time to the task (ties: lowest id).
 
-        Units whose vehicles have proportional travel times (same passable roads)
-        share one backward search: a unit's time is its class's time x its scale.
+        Units at a hub (their base, a hospital...) read their time from the hub's
+        tree. The others share one backward search per weight class (units whose
+        vehicles have proportional times: a unit's time is its class's x its
+        scale), only as large as needed to beat or tie the best hub unit.
         """
         router = self.sim.world.router
+        best, best_t = None, math.inf
         groups: dict[tuple[str, bool], list[tuple[Unit, int, float]]] = {}
+        hub_times: dict[tuple[int, tuple[str, bool]], float] = {}
         for u in self.capable(task.kind):
-            if u.free:
-                cls, scale = router.class_scale(u.vehicle, u.spec.ppe)
-                groups.setdefault(cls, []).append((u, u.current_node(), scale))
-        if not groups:
-            return None
-        nodes = [n for g in groups.values() for _, n, _ in g]
-        limit = max(5.0, 2.0 * float(router.lower_bounds(task.node, np.array(nodes)).min()))
+            if not u.free:
+                continue
+            cls, scale = router.class_scale(u.vehicle, u.spec.ppe)
+            n = u.current_node()
+            if u.route is None and n in router.hubs:
+                t = hub_times.get((n, cls))
+                if t is None:
+                    dist = router.times_from_hub(n, *cls)
+                    t = hub_times[(n, cls)] = math.nan if dist is None else float(dist[task.node])
+                if t == t:  # not nan: the hub's tree answered
+                    t *= scale
+                    if t < best_t or (t == best_t and best is not None and u.id < best.id):
+                        best, best_t = u, t
+                    continue
+            groups.setdefault(cls, []).append((u, n, scale))
+        if groups:
+            nodes = np.array([n for g in groups.values() for _, n, _ in g])
+            scales = np.array([s for g in groups.values() for _, _, s in g])
+            lbs = router.lower_bounds(task.node, nodes) * scales
+            if float(lbs.min()) <= best_t:  # else no unit off a hub can beat or tie the best
+                found, found_t = self._nearest_by_search(task, groups, best_t, float(lbs.min()), reach)
+                if found is not None and (found_t < best_t or (found_t == best_t and found.id < best.id)):
+                    best, best_t = found, found_t
+        return best
+
+    def _nearest_by_search(self, task: Task, groups: dict, bound: float, lb: float,
+                           reach: dict | None) -> tuple[Unit | None, float]:
+        """Nearest unit of ``groups`` by growing backward searches; none needed beyond ``bound``."""
+        limit = min(max(5.0, 2.0 * lb), bound)
         reach = {} if reach is None else reach
         while True:
             best, best_t = None, math.inf
@@ -149,11 +175,11 @@ class Dispatcher:
                         best, best_t = u, t
                 complete = complete and done
             # every group's ball covers ``limit``: a unit found within it is the nearest overall
-            if best is not None and best_t <= limit:
-                return best
+            if (best is not None and best_t <= limit) or limit >= bound:
+                return best, best_t
             if complete or limit > 1e6:
-                return best
-            limit *= 2.0
+                return best, best_t
+            limit = min(limit * 2.0, bound)
 
     def _times_to(self, node: int, cls: tuple[str, bool], limit: float,
                   reach: dict) -> tuple[np.ndarray, bool]:
@@ -185,6 +211,16 @@ class Dispatcher:
         src = unit.current_node()
         nodes = np.array([t.node for t in candidates], dtype=np.int64)
         penalty = np.array([self.penalty * (t.priority - 1) for t in candidates])
+        if unit.route is None and src in router.hubs:  # at a hub: its tree has every task's time
+            cls, scale = router.class_scale(unit.vehicle, unit.spec.ppe)
+            dist = router.times_from_hub(src, *cls)
+            if dist is not None:
+                score = dist[nodes] * scale + penalty
+                ok = np.flatnonzero(np.isfinite(score))
+                if not ok.size:
+                    return None
+                return min(((float(score[i]), candidates[i].created, candidates[i].id, candidates[i])
+                            for i in ok.tolist()), key=lambda s: s[:3])[3]
         # a task outside a ball of radius ``limit`` scores more than limit + its penalty >= limit + p_min
         p_min = float(penalty.min())
         limit = max(5.0, 2.0 * float((router.lower_bounds(src, nodes) + penalty).min()) - p_min)
