@@ -365,3 +365,25 @@ def test_docs_example_validates(tmp_path):
     broken = example.replace('"Lanxi, Yunzhou, Beiling"', "Lanxi, Yunzhou")
     _, _, problems = validate.check_text(broken, "example.yaml", tmp_path)
     assert any("quote it: a comma inside {...}" in str(p) for p in problems)
+
+
+def test_inject_effects_and_expected_actions_are_checked(tmp_path, capsys):
+    f = tmp_path / "bi.yaml"
+    f.write_text(
+        "version: 1\nmeta: {name: t, duration_min: 60}\nmap: {builtin: lanxi}\n"
+        "seats:\n  - {id: county_hq, level: 县}\nunits: []\n"
+        "hazards:\n  - {type: chemical, id: lpg, at: [12600, 4020], start_min: triggered, substance: propane,"
+        " rate_kg_s: 1}\n"
+        "injects:\n  - {id: M1, time_min: 1, message: {zh: 甲, en: a}, efect: {close_road: r1}}\n"
+        "  - id: M2\n    time_min: 2\n    message: {zh: 乙, en: b}\n    to: county_hqq\n"
+        "    effect: {comms_down: town9, shelter_full: sh99, start_hazard: lgp,"
+        " incident: {id: a, place: c01, needs: {transprot: 8}}}\n"
+        "    expected_action: {op: issue_warnin}\n", encoding="utf-8")
+    assert main(["validate", str(f)]) == 2
+    err = capsys.readouterr().err
+    for expected in ("10:52: injects[0]: unknown key 'efect'; did you mean 'effect'?",
+                     "14:9: injects[1].to: unknown seat 'county_hqq'; did you mean 'county_hq'?",
+                     "unknown seat 'town9'", "unknown shelter 'sh99'", "unknown hazard 'lgp'; did you mean 'lpg'?",
+                     "unknown need 'transprot'; did you mean 'transport'?",
+                     "unknown order 'issue_warnin'; did you mean 'issue_warning'?"):
+        assert expected in err, expected

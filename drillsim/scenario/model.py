@@ -28,7 +28,18 @@ PLACE_SECTIONS = {
     "command_posts": "command_post", "stations": "station",
 }
 
-NEED_KINDS = ("rescue", "transport", "deliver", "clear_road", "evacuate")
+NEED_KINDS = ("rescue", "transport", "deliver", "clear_road", "evacuate", "shelter")
+
+ORDER_OPS = ("dispatch", "move_supplies", "open_shelter", "close_shelter", "evacuate", "evacuate_area",
+             "close_road", "open_road", "recall", "activate_contract", "start_production",
+             "set_response_level", "issue_warning", "request_support", "approve_request")
+"""Every order a trainee can give (docs/exercise.md); injects name one as their expected action."""
+
+INJECT_KEYS = ("id", "time_min", "from", "to", "type", "delivery", "message", "expected_action", "expected",
+               "deadline_min", "effect", "objective", "evaluator_notes", "controller", "name")
+INJECT_EFFECTS = ("close_road", "open_road", "incident", "start_hazard", "trigger_hazard", "comms_down",
+                  "comms_up", "shelter_full", "close_shelter")
+SEAT_KEYS = ("id", "name", "level", "parent", "kind", "town", "played", "units", "depots")
 
 
 def text(value: Any) -> dict[str, str]:

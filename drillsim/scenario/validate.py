@@ -34,7 +34,14 @@ from jsonschema.exceptions import ValidationError
 from drillsim.core.errors import InputError, Problem
 from drillsim.core.paths import resources
 from drillsim.scenario import catalog, yamlpos
-from drillsim.scenario.model import PLACE_SECTIONS
+from drillsim.scenario.model import (
+    INJECT_EFFECTS,
+    INJECT_KEYS,
+    NEED_KINDS,
+    ORDER_OPS,
+    PLACE_SECTIONS,
+    SEAT_KEYS,
+)
 from drillsim.scenario.units_of_measure import UnitError, convert, field_unit
 
 Path_ = tuple[Any, ...]
@@ -750,13 +757,84 @@ class _Meaning:
                 self.add(p, f"{where(p)}: unknown road id {road!r}{did_you_mean(road, self.roads)}")
 
     def check_exercise(self) -> None:
+        seats: dict[str, Path_] = {}
+        for i, s in _items(self.d, "seats"):
+            self.check_unique(seats, ("seats", i, "id"), s.get("id"), "seat")
+            self.check_keys(("seats", i), s, SEAT_KEYS)
+            for k in ("parent",):
+                ids = {x.get("id") for _, x in _items(self.d, "seats") if isinstance(x.get("id"), str)}
+                if isinstance(s.get(k), str) and s[k] not in ids:
+                    self.add(("seats", i, k), f"{where(('seats', i, k))}: unknown seat {s[k]!r}"
+                                              f"{did_you_mean(s[k], list(seats))}")
+        hazards = {h.get("id") for _, h in _items(self.d, "hazards") if isinstance(h.get("id"), str)}
         seen: dict[str, Path_] = {}
         for i, inj in _items(self.d, "injects"):
-            self.check_unique(seen, ("injects", i, "id"), inj.get("id"), "inject")
-            self.check_time(("injects", i, "time_min"), inj.get("time_min"))
-        seen = {}
-        for i, s in _items(self.d, "seats"):
-            self.check_unique(seen, ("seats", i, "id"), s.get("id"), "seat")
+            base = ("injects", i)
+            self.check_unique(seen, base + ("id",), inj.get("id"), "inject")
+            self.check_time(base + ("time_min",), inj.get("time_min"))
+            self.check_keys(base, inj, INJECT_KEYS)
+            if seats:
+                for k in ("to",):
+                    v = inj.get(k)
+                    if isinstance(v, str) and v and v not in seats and v != "director":
+                        self.add(base + (k,), f"{where(base + (k,))}: unknown seat {v!r}{did_you_mean(v, list(seats))}")
+            exp = inj.get("expected_action", inj.get("expected"))
+            if isinstance(exp, dict) and "op" in exp and exp["op"] not in ORDER_OPS:
+                p = base + ("expected_action", "op")
+                self.add(p, f"{where(p)}: unknown order {exp['op']!r}{did_you_mean(str(exp['op']), ORDER_OPS)}")
+            eff = inj.get("effect")
+            if isinstance(eff, dict):
+                self.check_effect(base + ("effect",), eff, set(seats), hazards)
+
+    def check_keys(self, path: Path_, d: dict, known: tuple[str, ...]) -> None:
+        for k in d:
+            if isinstance(k, str) and k not in known and not k.startswith(("x_", "x-")):
+                hint = did_you_mean(k, known) or f"; known keys: {', '.join(known)}"
+                self.add(path + (k,), f"{where(path)}: unknown key {k!r}{hint}", key=True)
+
+    def check_effect(self, path: Path_, eff: dict, seats: set[str], hazards: set[Any]) -> None:
+        """An inject's world change (情况导入的影响): keys and what they name must exist."""
+        self.check_keys(path[:-1], {"effect": 1}, INJECT_KEYS)
+        for key, value in eff.items():
+            p = path + (key,)
+            if key not in INJECT_EFFECTS:
+                self.add(p, f"{where(path)}: unknown effect {key!r}{did_you_mean(str(key), INJECT_EFFECTS)}", key=True)
+                continue
+            values = value if isinstance(value, list) else [value]
+            for j, v in enumerate(values):
+                pj = p + (j,) if isinstance(value, list) else p
+                if key in ("close_road", "open_road"):
+                    if self.map_ok and isinstance(v, str) and v not in self.roads:
+                        self.add(pj, f"{where(pj)}: unknown road id {v!r}{did_you_mean(v, self.roads)}")
+                elif key in ("shelter_full", "close_shelter"):
+                    kind = self.check_place_ref(pj, v, "shelter")
+                    if kind is not None and kind != "shelter":
+                        self.add(pj, f"{where(pj)}: {v!r} is a {kind.replace('_', ' ')}, not a shelter")
+                elif key in ("start_hazard", "trigger_hazard"):
+                    if v not in hazards:
+                        self.add(pj, f"{where(pj)}: unknown hazard {v!r}{did_you_mean(str(v), [h for h in hazards if h])}")
+                elif key in ("comms_down", "comms_up"):
+                    if seats and v not in seats:
+                        self.add(pj, f"{where(pj)}: unknown seat {v!r}{did_you_mean(str(v), list(seats))}")
+                elif key == "incident":
+                    if not isinstance(v, dict):
+                        self.add(pj, f"{where(pj)}: an incident effect is a mapping like "
+                                     "{id: x1, place: c12, needs: {rescue: 10}}")
+                        continue
+                    if "place" in v:
+                        self.check_place_ref(pj + ("place",), v.get("place"))
+                    elif "at" in v:
+                        self.check_point(pj + ("at",), v.get("at"))
+                    else:
+                        self.add(pj, f"{where(pj)}: give the incident a location: place: <id> or at: [x, y]")
+                    needs = v.get("needs")
+                    if not isinstance(needs, dict) or not needs:
+                        self.add(pj, f"{where(pj)}: the incident needs 'needs', e.g. {{rescue: 10, transport: 4}}")
+                        continue
+                    for nk in needs:
+                        if nk not in NEED_KINDS:
+                            self.add(pj + ("needs", nk), f"{where(pj + ('needs',))}: unknown need {nk!r}"
+                                                         f"{did_you_mean(str(nk), NEED_KINDS)}", key=True)
 
 
 # ---------------------------------------------------------------- entry point
