@@ -24,11 +24,9 @@ from drillsim.core.errors import InputError, Problem
 from drillsim.exercise.inputs import Input
 from drillsim.scenario import yamlpos
 from drillsim.scenario.loader import read_text
+from drillsim.scenario.model import ORDER_OPS
 
-SESSION_OPS = ("set_response_level", "issue_warning", "request_support", "approve_request", "evacuate_area")
-ENGINE_OPS = ("dispatch", "move_supplies", "open_shelter", "close_shelter", "evacuate",
-              "close_road", "open_road", "recall", "activate_contract", "start_production")
-ALL_OPS = ENGINE_OPS + SESSION_OPS
+ALL_OPS = ORDER_OPS
 ORDER_ARGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # op: (required arguments, optional arguments)
     "dispatch": (("unit", "task"), ()),
