@@ -116,20 +116,25 @@ def test_branch_equal_before_and_diverges_after(drill, tmp_path, capsys):
         assert ea != eb
     assert cli("verify", b) == 0
     capsys.readouterr()
-    assert cli("compare", drill, b, "--json") == 0
+    assert cli("compare", drill, b, "--json") == 1  # the runs differ (exit 1, like diff)
     res = json.loads(capsys.readouterr().out)
     d = res["first_divergence"]
     assert d is not None and d["t"] >= 60 and d["seq"] >= len(before)
     assert d["b"]["type"] == "note" and d["t"] == 70
     assert any(r["kpi"] == "dispatches" for r in res["kpis"]) and not res["identical"]
-    assert cli("compare", drill, b) == 0
+    assert cli("compare", drill, b) == 1
     out = capsys.readouterr().out
     assert "首次分歧" in out and "指标对比" in out
     # a branch without new orders after MIN equals the parent until the parent's first later input
     c = tmp_path / "c.drill"
     assert cli("branch", drill, "--at", 30, "-o", c) == 0
+    assert cli("branch", drill, "--at", 30, "-o", c) == 2  # never overwrites silently
+    assert cli("replay", drill, "--at", 99999) == 2
     capsys.readouterr()
-    assert cli("compare", drill, c, "--json") == 0
+    assert cli("compare", drill, c, "--json") == 1
+    assert cli("compare", drill, drill, "--json") == 0  # a run compared with itself
+    capsys.readouterr()
+    assert cli("compare", drill, c, "--json") == 1
     assert json.loads(capsys.readouterr().out)["first_divergence"]["t"] == 45  # the parent's note
 
 

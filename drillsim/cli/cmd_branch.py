@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from drillsim.cli.common import apply_lang, print_json
+from drillsim.core.errors import InputError, Problem
 from drillsim.core.i18n import tr
 
 NAME = "branch"
@@ -14,6 +15,7 @@ ORDER = 42
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--force", action="store_true", help="overwrite the -o file if it exists")
     p.add_argument("file", type=Path, help="parent drill archive (.drill)")
     p.add_argument("--at", type=float, required=True, metavar="MIN", help="branch at this sim minute")
     p.add_argument("-o", "--out", type=Path, required=True, metavar="B.drill", help="archive to write")
@@ -28,6 +30,8 @@ def run(args: argparse.Namespace) -> int:
     from drillsim.record.rerun import branch
 
     apply_lang(args)
+    if Path(args.out).exists() and not getattr(args, "force", False):
+        raise InputError(Problem(str(args.out), 1, 1, "already exists; choose another -o file or add --force"))
     orders = load_orders(args.orders) if args.orders else []
     with Archive.open(args.file) as a:
         session = branch(a, args.at, args.out, orders)

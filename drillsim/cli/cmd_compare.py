@@ -38,9 +38,10 @@ def run(args: argparse.Namespace) -> int:
     apply_lang(args)
     with Archive.open(args.a) as a, Archive.open(args.b) as b:
         res = compare(a, b)
+    differ = 0 if res["first_divergence"] is None else 1  # like diff(1): 1 when the runs differ
     if args.json:
         print_json(res)
-        return 0
+        return differ
     table = Table(title=tr("指标对比", "KPIs side by side"))
     table.add_column(tr("指标", "KPI"))
     table.add_column(f"A {args.a.name}", justify="right")
@@ -56,4 +57,4 @@ def run(args: argparse.Namespace) -> int:
     else:
         console.print(tr(f"首次分歧: 事件 seq {d['seq']}，第 {d['t']:g} 分钟", f"First divergence: event seq {d['seq']} "
                          f"at minute {d['t']:g}") + f"  (A: {d['a'] and d['a']['type']}, B: {d['b'] and d['b']['type']})")
-    return 0
+    return differ

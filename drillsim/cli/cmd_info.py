@@ -61,5 +61,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{tr('队伍', 'Units')}: {d['units']} ({', '.join(f'{k} {v}' for k, v in d['unit_types'].items())})")
     print(f"{tr('事件', 'Incidents')}: {d['incidents']}   {tr('情况导入', 'Injects')}: {d['injects']}")
     for h in d["hazards"]:
-        print(f"{tr('灾害', 'Hazard')}: {h['type']} {h['id']} at {h['at']} from {h['start_min']} min")
+        when = (tr("由灾害链触发", "started by a chain trigger") if h["start_min"] == "triggered"
+                else tr(f"第 {h['start_min']:g} 分钟开始", f"from minute {h['start_min']:g}"))
+        print(f"{tr('灾害', 'Hazard')}: {h['type']} {h['id']} at {h['at']}, {when}")
     return 0

@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from drillsim.cli.common import apply_lang, print_json
+from drillsim.core.errors import InputError, Problem
 from drillsim.core.i18n import tr
 
 NAME = "replay"
@@ -28,6 +29,9 @@ def run(args: argparse.Namespace) -> int:
 
     apply_lang(args)
     with Archive.open(args.file) as a:
+        if args.at is not None and not 0 <= args.at <= a.duration:
+            raise InputError(Problem(str(args.file), 1, 1, f"--at {args.at:g} is outside the recording "
+                                                          f"(0 to {a.duration:g} sim minutes)"))
         st = a.state_at(args.at)
         name = a.meta.get("scenario_name") or {}
     if args.json:

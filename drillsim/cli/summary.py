@@ -31,6 +31,7 @@ KPI_LABELS: dict[str, tuple[str, str]] = {
     "dispatches": ("调派次数", "Dispatches"),
     "orders_rejected": ("被拒指令", "Orders rejected"),
     "unit_utilisation": ("队伍利用率", "Unit utilisation"),
+    "score": ("综合评分 (0-100)", "Score (0-100)"),
     "deaths": ("死亡人数", "Deaths"),
     "people_displaced": ("无家可归群众", "People displaced"),
     "people_sheltered": ("自行抵达避难场所", "Displaced people sheltered"),

@@ -111,7 +111,10 @@ def branch(archive: Archive, at: float, out: str | Path, orders: list[Input] | N
 
 def compare(a: Archive, b: Archive) -> dict[str, Any]:
     """KPIs side by side and where the two event streams first differ."""
+    from drillsim.exercise.scoring import score
+
     ka, kb = a.kpis(), b.kpis()
+    ka, kb = {"score": score(ka)["score"], **ka}, {"score": score(kb)["score"], **kb}
     div = first_divergence(a.events(), b.events())
     rows = []
     for k in list(ka) + [k for k in kb if k not in ka]:
