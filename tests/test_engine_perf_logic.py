@@ -182,3 +182,21 @@ def test_departure_times_round_like_python_round():
     s1.emit(1.0, "unit.depart", times=Canonical(got))
     s2.emit(1.0, "unit.depart", times=[round(float(t), 3) for t in a])
     assert s1.digest == s2.digest and type(s1.events[0].data["times"]) is list
+
+
+def test_hub_times_lazy_values_are_exact_or_lower_bounds(city):
+    net, router = _fresh(city)
+    rng = np.random.default_rng(11)
+    hub = 1300
+    router.hubs = {hub}
+    router.times_from_hub(hub)
+    for _ in range(15):
+        net.set_state([int(r) for r in rng.integers(0, net.n_roads, 3)], status="closed")
+        exp = Router(net, shared_trees=False).times_to(hub)
+        lazy = router.times_from_hub(hub, exact=False).copy()
+        assert np.all((lazy <= exp * (1 + 1e-9)) | np.isinf(exp))
+        for node in rng.integers(0, net.n_nodes, 40).tolist():
+            if router.hub_time_exact(hub, node):
+                assert math.isclose(lazy[node], exp[node], rel_tol=1e-9) or lazy[node] == exp[node] == np.inf
+        fin = np.isfinite(exp)
+        assert np.allclose(router.times_from_hub(hub)[fin], exp[fin], rtol=1e-9)

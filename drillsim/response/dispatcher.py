@@ -140,7 +140,9 @@ class Dispatcher:
             if u.route is None and n in router.hubs:
                 t = hub_times.get((n, cls))
                 if t is None:
-                    dist = router.times_from_hub(n, *cls)
+                    dist = router.times_from_hub(n, *cls, exact=False)
+                    if dist is not None and not router.hub_time_exact(n, task.node, *cls):
+                        dist = router.times_from_hub(n, *cls)  # the path meets a slower road: repair
                     t = hub_times[(n, cls)] = math.nan if dist is None else float(dist[task.node])
                 if t == t:  # not nan: the hub's tree answered
                     t *= scale
@@ -213,14 +215,19 @@ class Dispatcher:
         penalty = np.array([self.penalty * (t.priority - 1) for t in candidates])
         if unit.route is None and src in router.hubs:  # at a hub: its tree has every task's time
             cls, scale = router.class_scale(unit.vehicle, unit.spec.ppe)
-            dist = router.times_from_hub(src, *cls)
-            if dist is not None:
+            for exact in (False, True):
+                # unrepaired times are exact or too low: if the best is exact, it beats every other
+                dist = router.times_from_hub(src, *cls, exact=exact)
+                if dist is None:
+                    break
                 score = dist[nodes] * scale + penalty
                 ok = np.flatnonzero(np.isfinite(score))
                 if not ok.size:
                     return None
-                return min(((float(score[i]), candidates[i].created, candidates[i].id, candidates[i])
+                best = min(((float(score[i]), candidates[i].created, candidates[i].id, candidates[i])
                             for i in ok.tolist()), key=lambda s: s[:3])[3]
+                if exact or router.hub_time_exact(src, best.node, *cls):
+                    return best
         # a task outside a ball of radius ``limit`` scores more than limit + its penalty >= limit + p_min
         p_min = float(penalty.min())
         limit = max(5.0, 2.0 * float((router.lower_bounds(src, nodes) + penalty).min()) - p_min)

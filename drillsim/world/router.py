@@ -416,18 +416,26 @@ class Router:
                 return
         self._trees.popitem(last=False)
 
-    def times_from_hub(self, hub: int, vehicle: str = "ordinary", ppe: bool = False) -> np.ndarray | None:
-        """Times from a hub to every node, from its exact (repaired or rebuilt) tree; no search.
+    def times_from_hub(self, hub: int, vehicle: str = "ordinary", ppe: bool = False,
+                       exact: bool = True) -> np.ndarray | None:
+        """Times from a hub to every node, from its tree; no search.
 
         Only on two-way networks (a backward tree is then also a forward one).
         Times are the weight class's: multiply by :meth:`class_scale`'s scale.
+        ``exact=False`` skips repairing dirty subtrees: times there may be too
+        low (lower bounds); :meth:`hub_time_exact` tells whether a node's is exact.
         """
         if self.net.directed or not self.shared_trees or hub not in self.hubs:
             return None
-        tree = self._shared_tree(hub, vehicle, ppe)
-        if tree is not None and not self._repair(tree, self._tree_key(hub, vehicle, ppe)):
+        tree = self._shared_tree(hub, vehicle, ppe)  # queued shortcuts are propagated
+        if tree is not None and exact and tree.dirty and not self._repair(tree, self._tree_key(hub, vehicle, ppe)):
             tree = self._shared_tree(hub, vehicle, ppe)  # dropped: a hub's tree is rebuilt at once
         return None if tree is None else tree.dist
+
+    def hub_time_exact(self, hub: int, node: int, vehicle: str = "ordinary", ppe: bool = False) -> bool:
+        """Whether the hub tree's time for ``node`` is exact (its path meets no dirty node)."""
+        tree = self._trees.get(self._tree_key(hub, vehicle, ppe))
+        return tree is not None and not tree.pending and (not tree.dirty or not self._meets_dirty(tree, node, hub))
 
     def cached_times_to(self, dst: int, vehicle: str, ppe: bool = False) -> np.ndarray | None:
         """Times from every node to ``dst`` if a tree for it is cached (repaired if needed; no search)."""
