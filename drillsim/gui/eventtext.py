@@ -119,8 +119,10 @@ def _depart(x: EventText, ev, d) -> str:
 
 
 def _status(x: EventText, ev, d) -> str:
-    s = f"{d.get('unit')} {status_text(str(d.get('status', '')))}"
-    return s + (f"（{d['task']}）" if d.get("task") else "")
+    unit, status = d.get("unit"), status_text(str(d.get("status", "")))
+    if d.get("task"):
+        return T("{unit} {status}（{task}）").format(unit=unit, status=status, task=d["task"])
+    return f"{unit} {status}"
 
 
 def _incident_new(x: EventText, ev, d) -> str:
@@ -169,8 +171,8 @@ FORMATS: dict[str, Formatter] = {
     "unit.reroute": lambda x, ev, d: T("{unit} 道路变化，重新规划路线").format(unit=d.get("unit")),
     "unit.diverted": lambda x, ev, d: T("{unit} 改派新任务").format(unit=d.get("unit")),
     "unit.recalled": lambda x, ev, d: T("{unit} 已撤回").format(unit=d.get("unit")),
-    "dispatch": lambda x, ev, d: T("{by} 调派 {unit} → {task}").format(
-        by=x.seat(d.get("by")), unit=d.get("unit"), task=d.get("task")),
+    "dispatch": lambda x, ev, d: (T("自动调派 {unit} → {task}") if d.get("by") == "auto" else T(
+        "{by} 调派 {unit} → {task}")).format(by=x.seat(d.get("by")), unit=d.get("unit"), task=d.get("task")),
     "incident.new": _incident_new,
     "incident.resolved": lambda x, ev, d: T("事件处置完毕：{name}（用时 {min} 分钟）").format(
         name=x.incident(d.get("incident")), min=_num(d.get("minutes"), 0)),

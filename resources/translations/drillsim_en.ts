@@ -538,10 +538,6 @@
       <translation>{unit} recalled</translation>
     </message>
     <message>
-      <source>{by} 调派 {unit} → {task}</source>
-      <translation>{by} dispatched {unit} → {task}</translation>
-    </message>
-    <message>
       <source>事件处置完毕：{name}（用时 {min} 分钟）</source>
       <translation>Incident resolved: {name} ({min} min)</translation>
     </message>
@@ -696,6 +692,14 @@
     <message>
       <source>，需要 {needs}</source>
       <translation>, needs {needs}</translation>
+    </message>
+    <message>
+      <source>自动调派 {unit} → {task}</source>
+      <translation>Auto-dispatch: {unit} → {task}</translation>
+    </message>
+    <message>
+      <source>{by} 调派 {unit} → {task}</source>
+      <translation>{by}: {unit} dispatched to {task}</translation>
     </message>
     <message>
       <source>未处置事件</source>
