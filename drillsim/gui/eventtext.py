@@ -232,6 +232,8 @@ FORMATS: dict[str, Formatter] = {
     "chemical.advice": lambda x, ev, d: T("{place}：{advice}（{zone}）").format(
         place=x.place(d.get("place")), advice=T(ADVICE_ZH.get(d.get("advice"), str(d.get("advice")))),
         zone=d.get("zone")),
+    "chemical.exposure": lambda x, ev, d: T("累计暴露 {pm} 人·分钟（{n} 个社区）").format(
+        pm=_num(d.get("total_person_minutes"), 0), n=len(d.get("communities") or [])),
     "chemical.ended": lambda x, ev, d: T("泄漏结束，累计暴露 {pm} 人·分钟").format(pm=_num(d.get("person_minutes"), 0)),
     "flood.breach": lambda x, ev, d: T("堤防决口，口门宽 {w} 米").format(w=_num(d.get("width_m"))),
     "flood.update": lambda x, ev, d: T("淹没面积 {a} 平方公里，最大水深 {h} 米").format(

@@ -372,6 +372,7 @@ class MapView(QGraphicsView):
         self.legend_hazards: set[str] = set()
         self.labels: list[tuple[int, QGraphicsSimpleTextItem]] = []
         self._legend_rect: QRectF | None = None
+        self._legend_cache: tuple[Any, QPixmap] | None = None
         """(priority, label): lower priority numbers win when labels would overlap."""
         self._declutter_timer = QTimer(self)
         self._declutter_timer.setSingleShot(True)
@@ -869,6 +870,37 @@ class MapView(QGraphicsView):
         return super().viewportEvent(e)
 
     # ------------------------------------------------------------------ foreground: scale bar, legend
+    @staticmethod
+    def _legend_pixmap(rows, w: int, lh: int, dpr: float) -> QPixmap:
+        h = lh * len(rows) + 10
+        pix = QPixmap(int(math.ceil(w * dpr)), int(math.ceil(h * dpr)))
+        pix.setDevicePixelRatio(dpr)
+        pix.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pix)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setFont(app_font(8.5))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(255, 255, 255, 215))
+        painter.drawRoundedRect(QRectF(0, 0, w, h), 4, 4)
+        lx = 0
+        for k, (kind, col, text) in enumerate(rows):
+            cy = 5 + lh * k + lh / 2
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(col))
+            if kind == "dot":
+                painter.drawEllipse(QPointF(lx + 12, cy), 4.5, 4.5)
+            elif kind == "line":
+                painter.setPen(QPen(QColor(col), 3))
+                painter.drawLine(QPointF(lx + 5, cy), QPointF(lx + 19, cy))
+            elif kind == "tri":
+                painter.drawPolygon(QPolygonF([QPointF(lx + 12, cy - 5), QPointF(lx + 17, cy + 4), QPointF(lx + 7, cy + 4)]))
+            else:
+                painter.drawRect(QRectF(lx + 6, cy - 5, 12, 10))
+            painter.setPen(QColor("#212121"))
+            painter.drawText(QPointF(lx + 26, cy + 4), text)
+        painter.end()
+        return pix
+
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
         painter.save()
         painter.resetTransform()
@@ -927,22 +959,8 @@ class MapView(QGraphicsView):
             if rect != self._legend_rect:  # labels under the legend give way (next turn of the event loop)
                 self._legend_rect = rect
                 self._declutter_timer.start()
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(255, 255, 255, 215))
-            painter.drawRoundedRect(QRectF(lx, ly, w, lh * len(rows) + 10), 4, 4)
-            for k, (kind, col, text) in enumerate(rows):
-                cy = ly + 5 + lh * k + lh / 2
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(QColor(col))
-                if kind == "dot":
-                    painter.drawEllipse(QPointF(lx + 12, cy), 4.5, 4.5)
-                elif kind == "line":
-                    painter.setPen(QPen(QColor(col), 3))
-                    painter.drawLine(QPointF(lx + 5, cy), QPointF(lx + 19, cy))
-                elif kind == "tri":
-                    painter.drawPolygon(QPolygonF([QPointF(lx + 12, cy - 5), QPointF(lx + 17, cy + 4), QPointF(lx + 7, cy + 4)]))
-                else:
-                    painter.drawRect(QRectF(lx + 6, cy - 5, 12, 10))
-                painter.setPen(QColor("#212121"))
-                painter.drawText(QPointF(lx + 26, cy + 4), text)
+            key = (tuple(rows), painter.device().devicePixelRatioF())
+            if self._legend_cache is None or self._legend_cache[0] != key:  # text is drawn once, then blitted
+                self._legend_cache = (key, self._legend_pixmap(rows, w, lh, key[1]))
+            painter.drawPixmap(QPointF(lx, ly), self._legend_cache[1])
         painter.restore()

@@ -658,6 +658,10 @@
       <translation>{name} release ({place})</translation>
     </message>
     <message>
+      <source>累计暴露 {pm} 人·分钟（{n} 个社区）</source>
+      <translation>Exposure so far: {pm} person-minutes ({n} communities)</translation>
+    </message>
+    <message>
       <source>泄漏结束，累计暴露 {pm} 人·分钟</source>
       <translation>Release over: {pm} person-minutes of exposure</translation>
     </message>
