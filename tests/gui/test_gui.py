@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -504,3 +504,37 @@ def test_event_log_sentences(win):
     departs = [t for e, t in zip(m.rows, texts, strict=True) if e.type == "unit.depart"]
     assert departs and all("预计 T+" in t for t in departs)
     assert any("出发前往" in t for t in departs)
+
+
+def test_window_shown_before_session_built(tmp_path):
+    env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen", "DRILLSIM_CONFIG_DIR": str(tmp_path)}
+    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "drillsim.gui.app", str(SCENARIO),
+                        "--exit-after-show"], capture_output=True, text=True, cwd=REPO, timeout=120, env=env)
+    assert r.returncode == 0, r.stderr[-2000:]
+    lines = [ln.split()[0] for ln in r.stdout.splitlines()]
+    assert lines == ["shown", "ready"], r.stdout
+    # nothing heavy is imported before the window is shown: the engine and matplotlib come after
+    imports = [ln.rsplit("|", 1)[-1].strip() for ln in r.stderr.splitlines() if ln.startswith("import time:")]
+    first_engine = min((k for k, m in enumerate(imports) if m in ("drillsim.exercise.session", "matplotlib")),
+                       default=len(imports))
+    assert "drillsim.gui.mainwindow" in imports[:first_engine]
+
+
+def test_labels_do_not_overlap(win):
+    m = win.map
+    m.fit()
+
+    def visible_rects():
+        out = []
+        for _, lab in m.labels:
+            if lab.isVisible():
+                p = m.mapFromScene(lab.pos())
+                br = lab.boundingRect()
+                out.append(QRectF(p.x() + lab.transform().dx(), p.y() + lab.transform().dy(), br.width(), br.height()))
+        return out
+
+    rects = visible_rects()
+    assert rects
+    assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
+    m.zoom(4)
+    assert len(visible_rects()) >= len(rects)
