@@ -132,12 +132,21 @@ class Dispatcher:
         best, best_t = None, math.inf
         groups: dict[tuple[str, bool], list[tuple[Unit, int, float]]] = {}
         hub_times: dict[tuple[int, tuple[str, bool]], float] = {}
+        scales: dict[tuple[str, bool], tuple[tuple[str, bool], float]] = {}
+        hubs = router.hubs
         for u in self.capable(task.kind):
             if not u.free:
                 continue
-            cls, scale = router.class_scale(u.vehicle, u.spec.ppe)
-            n = u.current_node()
-            if u.route is None and n in router.hubs:
+            vk = (u.spec.vehicle, u.spec.ppe)
+            cs = scales.get(vk)
+            if cs is None:
+                cs = scales[vk] = router.class_scale(*vk)
+            cls, scale = cs
+            if u.route is None:
+                n = u.node
+                if n not in hubs:
+                    groups.setdefault(cls, []).append((u, n, scale))
+                    continue
                 t = hub_times.get((n, cls))
                 if t is None:
                     dist = router.times_from_hub(n, *cls, exact=False)
@@ -149,6 +158,8 @@ class Dispatcher:
                     if t < best_t or (t == best_t and best is not None and u.id < best.id):
                         best, best_t = u, t
                     continue
+            else:
+                n = u.current_node()
             groups.setdefault(cls, []).append((u, n, scale))
         if groups:
             nodes = np.array([n for g in groups.values() for _, n, _ in g])

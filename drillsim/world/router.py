@@ -68,7 +68,7 @@ MAX_TREES = 192
 """Cached backward trees (int32 predecessors + float64 times: 1.2 MB each at 100k nodes)."""
 MAX_BALLS = 6
 """Recent bounded searches kept per direction, so the route after a nearest-X search needs no search."""
-REPAIR_CAP = 4000
+REPAIR_CAP = 10000
 """Nodes a tree repair may touch in Python before a full scipy rebuild (~30 ms at 100k nodes) is cheaper."""
 EPS = 1e-9
 
