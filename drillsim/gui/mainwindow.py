@@ -261,7 +261,9 @@ class MainWindow(QObject):
             QStyle.StandardPixmap.SP_MediaPause if on else QStyle.StandardPixmap.SP_MediaPlay))
 
     def show_clock(self, t: float, scenario) -> None:
-        self.clock.setText(clock_text(scenario.meta.start, t))
+        text = clock_text(scenario.meta.start, t)
+        if text != self.clock.text():  # at 600x the minute changes every other tick: skip relayouts
+            self.clock.setText(text)
 
     def _advanced(self, now: float) -> None:
         s = self.controller.session

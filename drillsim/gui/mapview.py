@@ -370,6 +370,8 @@ class MapView(QGraphicsView):
         self.route_item: QGraphicsPathItem | None = None
         self.t = 0.0
         self.legend_hazards: set[str] = set()
+        self.replay_units: dict[str, dict[str, Any]] | None = None
+        """Replay: the archived unit rows at ``self.t`` (tooltips read task and ETA from them)."""
         self.labels: list[tuple[int, QGraphicsSimpleTextItem]] = []
         self._legend_rect: QRectF | None = None
         self._legend_cache: tuple[Any, QPixmap] | None = None
@@ -597,6 +599,7 @@ class MapView(QGraphicsView):
     def update_live(self, sim, force: bool = False) -> None:
         """Move units, refresh incidents, road states and (throttled) hazard overlays."""
         self.t = sim.now
+        self.replay_units = None
         self._update_units((u.id, u.status, *u.position()) for u in sim.units.values())
         self._update_incidents((i.id, i.at, i.priority, i.resolved is not None)
                                 for i in sim.board.incidents.values())
@@ -612,6 +615,7 @@ class MapView(QGraphicsView):
     def update_state(self, state: dict[str, Any], sim=None) -> None:
         """Draw a replay state (``Archive.state_at(t)``) over the static map of ``self.sim``."""
         self.t = float(state.get("t", 0.0))
+        self.replay_units = {u["id"]: u for u in state.get("units", [])}
         self._update_units((u["id"], u.get("status", "idle"), u["x"], u["y"])
                            for u in state.get("units", []) if u.get("x") is not None)
         places = self.sim.world.places if self.sim is not None else {}
@@ -813,10 +817,17 @@ class MapView(QGraphicsView):
                 u = sim.units[key]
                 lines.append(f"<b>{pick(u.spec.name)}</b> ({u.id})")
                 lines.append(f"{T('状态')}: {status_text(self.units_item.status_of(key) or u.status)}")
-                if u.task is not None:
-                    lines.append(f"{T('任务')}: {u.task.id} ({T(TASK_ZH.get(u.task.kind, u.task.kind))})")
-                if u.eta is not None:
-                    lines.append(f"{T('预计到达')}: {fmt_min(u.eta)}")
+                if self.replay_units is not None:  # replay: the archive's task and ETA, not the idle map sim's
+                    row = self.replay_units.get(key) or {}
+                    if row.get("task"):
+                        lines.append(f"{T('任务')}: {row['task']}")
+                    if row.get("eta") is not None:
+                        lines.append(f"{T('预计到达')}: {fmt_min(row['eta'])}")
+                else:
+                    if u.task is not None:
+                        lines.append(f"{T('任务')}: {u.task.id} ({T(TASK_ZH.get(u.task.kind, u.task.kind))})")
+                    if u.eta is not None:
+                        lines.append(f"{T('预计到达')}: {fmt_min(u.eta)}")
             elif kind == "place" and key in sim.world.places:
                 p = sim.world.places[key]
                 lines.append(f"<b>{pick(p.name)}</b> ({T(KIND_ZH.get(p.kind, p.kind))})")

@@ -459,6 +459,16 @@ def test_replay_overlays_log_kpi_and_backward_scrub(app, scenario, tmp_path, qtb
     qtbot.waitUntil(lambda: abs(r.t - 54) < 0.5, timeout=2000)
     assert w.timeline.value() == 900
     assert len(w.log.model.all) == sum(1 for e in r.events if e.t <= r.t)
+    # unit tooltips in replay come from the archive (task), not from the idle map simulation
+    st = r.seek(30)
+    busy = next(u for u in st["units"] if u["status"] != "idle" and u.get("task") and u.get("x") is not None)
+    m.scale(20, 20)
+    m.centerOn(busy["x"], -busy["y"])
+    uid = m.unit_at(QPointF(busy["x"], -busy["y"]))
+    row = m.replay_units[uid]
+    text = m.tooltip_at(QPointF(busy["x"], -busy["y"]))
+    assert uid in text and (not row.get("task") or row["task"] in text)
+    assert "任务" in m.tooltip_at(QPointF(busy["x"], -busy["y"])) or not row.get("task")
 
 
 def test_live_timeline_backward_snaps_back(win):
