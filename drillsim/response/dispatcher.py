@@ -72,7 +72,9 @@ class Dispatcher:
         return min(int(p["max_units"]), max(1, math.ceil(remaining / per)))
 
     def needy(self, task: Task) -> bool:
-        return task.open and task.unclaimed > 1e-9 and len(task.units) < self.wanted_units(task)
+        if task.finished is not None or (task.blocked_reason and task.kind != "suppress"):
+            return False  # cheap rejections first (wanted_units would be 0): called per open task
+        return task.unclaimed > 1e-9 and len(task.units) < self.wanted_units(task)
 
     # ------------------------------------------------------------------ hooks
     def task_added(self, task: Task) -> None:
