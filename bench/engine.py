@@ -6,10 +6,12 @@ clear_road) from incidents spread over 72 h, auto-dispatch, 72 h of sim time.
 Reports wall seconds, events/s, peak RSS, and the ratio to a plain SimPy script
 that schedules as many timeouts as the engine emitted events (run right after,
 in the same process), plus the event-stream digest (fixed seeds: two runs give
-the same digest).
+the same digest), process CPU seconds (the machine may be shared: compare
+``cpu_s`` and note ``load_avg``) and the router's counters (searches, tree
+builds and repairs, routes walked from trees and kept searches).
 
 Usage: python bench/engine.py [--nodes 100000] [--units 1000] [--tasks 10000] [--hours 72]
-       [--profile out.prof]
+       [--profile out.prof [--profile-after-hours H]] [--stop-after-hours H]
 The last line is one JSON object with all figures and the scale parameters.
 """
 

@@ -10,11 +10,20 @@ When several units need routes to the same destination (a road closed under
 1,000 units in transit; units returning to a base; casualties to a hospital),
 one backward search from the destination serves all of them: :meth:`Router.expect`
 registers demand, and :meth:`Router.route` builds a predecessor tree once a
-destination is wanted often enough (``TREE_AFTER``) and walks it for every later request. A tree
-survives road changes that cannot alter it (a changed road off the tree that
-offers no shortcut); a shortcut drops it, and a path through a changed tree
-edge falls back to a search and drops it. Vehicle classes whose weights
-are proportional (same passable roads) share trees.
+destination is wanted often enough (``TREE_AFTER``; at once for *hubs*: bases,
+hospitals, shelters, depots) and walks it for every later request. On a two-way
+network a hub's tree also gives routes and times *from* the hub.
+
+Trees are kept exact under road changes by repair, not rebuilt: a tree edge
+that got slower marks its node dirty (paths through it are not trusted; the
+dirty subtrees are recomputed by a restricted Dijkstra when a path meets one),
+and an arc that became a shortcut is propagated (a pruned Dijkstra) before the
+tree is used again. A repair larger than ``REPAIR_CAP`` nodes rebuilds instead.
+Vehicle classes whose weights are proportional (same passable roads) share trees.
+
+The last few bounded searches (dispatcher balls, nearest hospital/shelter/depot)
+are kept too: the route to the unit or place they found is walked from their
+predecessors, with no second search.
 """
 
 from __future__ import annotations
@@ -246,19 +255,25 @@ class Router:
             return
         pos = net.arcs_of(roads)
         u, v = net.arc_src[pos], net.arc_dst[pos]
-        for key, tree in self._trees.items():
-            pred = np.frombuffer(tree.pred, dtype=np.int32)
-            dist = tree.dist
-            w = net.matrix(key[1], key[2]).data[pos]
-            on_tree = pred[u] == v
-            step = dist[u] - dist[v]
-            slower = on_tree & (w > step + EPS)
-            tree.dirty.update(u[slower].tolist())
-            if tree.dirty:
-                tree.dirty.difference_update(u[on_tree & (np.abs(w - step) <= EPS)].tolist())
-            shortcut = dist[v] + w < dist[u] - EPS
-            if shortcut.any():
-                tree.pending.update(pos[shortcut].tolist())
+        with np.errstate(invalid="ignore"):  # inf - inf (unreachable nodes) compares False, as wanted
+            for key, tree in self._trees.items():
+                self._note_changes(tree, key, pos, u, v)
+
+    def _note_changes(self, tree: _Tree, key: tuple[int, str, bool], pos: np.ndarray, u: np.ndarray,
+                      v: np.ndarray) -> None:
+        net = self.net
+        pred = np.frombuffer(tree.pred, dtype=np.int32)
+        dist = tree.dist
+        w = net.matrix(key[1], key[2]).data[pos]
+        on_tree = pred[u] == v
+        step = dist[u] - dist[v]
+        slower = on_tree & (w > step + EPS)
+        tree.dirty.update(u[slower].tolist())
+        if tree.dirty:
+            tree.dirty.difference_update(u[on_tree & (np.abs(w - step) <= EPS)].tolist())
+        shortcut = dist[v] + w < dist[u] - EPS
+        if shortcut.any():
+            tree.pending.update(pos[shortcut].tolist())
 
     @staticmethod
     def _meets_dirty(tree: _Tree, src: int, dst: int) -> bool:
