@@ -26,7 +26,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--run-for", type=float, default=None, metavar="MIN", help="advance MIN sim minutes first")
     p.add_argument("--screenshot", default=None, metavar="OUT.png", help="save the main window and exit")
     p.add_argument("--view", default="trainee", help="map, director, trainee, evaluator, kpi, replay")
-    p.add_argument("--lang", default=None, choices=["zh", "en"], help="UI language (default: saved, else zh)")
+    p.add_argument("--lang", default=None, choices=["zh", "en"], help="UI language for this run, not saved (default: the saved one, else zh; "
+                   "screenshots: zh)")
     p.add_argument("--size", default="1440x900", help="window size for screenshots (WxH)")
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--exit-after-show", action="store_true", help=argparse.SUPPRESS)
@@ -221,11 +222,12 @@ def main(argv: list[str] | None = None) -> int:
             for p in e.problems:
                 print(p, file=sys.stderr)
             return 2
-    app = App(lang=args.lang)
-    if args.lang:
-        from drillsim.gui.common import settings
+    if args.screenshot or args.run_for:
+        # one-off run: neither read nor write the user's settings (reproducible screenshots)
+        from drillsim.gui.common import use_scratch_settings
 
-        settings().setValue("language", args.lang)
+        use_scratch_settings()
+    app = App(lang=args.lang)  # --lang applies to this run only; 语言 menu choices are saved
     if not args.file:
         if args.screenshot:
             app.show_start()
@@ -272,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         w.map.fit()
         app.qapp.processEvents()
         wpx, hpx = w.screenshot(args.screenshot)
-        print(f"{args.screenshot}: {wpx}x{hpx}")
+        print(f"{args.screenshot}: {wpx}x{hpx} {app.lang}")
         app.switching = True
         w.win.close()
         return 0

@@ -52,8 +52,33 @@ def app_font(size: float = 10.0) -> QFont:
 
 
 # ---------------------------------------------------------------------- settings
+_SCRATCH: Path | None = None
+"""Set by :func:`use_scratch_settings`: a private temp dir used instead of the user's settings."""
+
+
+def use_scratch_settings() -> Path:
+    """One-off runs (``--screenshot``, ``--run-for``): read and write settings in a fresh temp dir.
+
+    The user's settings file is neither read (a screenshot does not depend on the language or
+    window layout someone saved: same command, same picture) nor written (a one-off run does not
+    change them). The dir is removed at exit.
+    """
+    global _SCRATCH
+    if _SCRATCH is None:
+        import atexit
+        import shutil
+        import tempfile
+
+        _SCRATCH = Path(tempfile.mkdtemp(prefix="drillsim-gui-"))
+        atexit.register(shutil.rmtree, str(_SCRATCH), True)
+    return _SCRATCH
+
+
 def config_dir() -> Path:
-    """Where the INI settings live: $DRILLSIM_CONFIG_DIR, else the platform user config dir."""
+    """Where the INI settings live: $DRILLSIM_CONFIG_DIR, else the platform user config dir
+    (a scratch dir for one-off runs, see :func:`use_scratch_settings`)."""
+    if _SCRATCH is not None:
+        return _SCRATCH
     env = os.environ.get("DRILLSIM_CONFIG_DIR")
     if env:
         return Path(env)

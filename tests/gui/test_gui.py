@@ -323,16 +323,73 @@ def test_bad_file_cli_exit_code():
 
 
 def test_screenshot_command(tmp_path):
-    out = tmp_path / "shot.png"
-    env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen", "DRILLSIM_CONFIG_DIR": str(tmp_path)}
-    r = subprocess.run([sys.executable, "-m", "drillsim.gui.app", str(SCENARIO), "--run-for", "20",
-                        "--screenshot", str(out), "--view", "director", "--lang", "en"],
-                       capture_output=True, text=True, cwd=REPO, timeout=120, env=env)
-    assert r.returncode == 0, r.stderr
+    """One-off runs neither read nor write the user's settings: same command, same picture."""
+    from PySide6.QtCore import QSettings
     from PySide6.QtGui import QImage
 
-    img = QImage(str(out))
-    assert img.width() >= 1280 and img.height() >= 800
+    cfg = tmp_path / "cfg"
+    cfg.mkdir()
+    ini = cfg / "drillsim-gui.ini"
+    s = QSettings(str(ini), QSettings.Format.IniFormat)  # what an earlier interactive session saved
+    s.setValue("version", 1)
+    s.setValue("language", "en")
+    s.setValue("recent", [str(SCENARIO)])
+    s.sync()
+    del s
+    before = ini.read_bytes()
+    env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen", "DRILLSIM_CONFIG_DIR": str(cfg)}
+    outs = []
+    for k, extra in enumerate((["--lang", "en"], [])):
+        out = tmp_path / f"shot{k}.png"
+        r = subprocess.run([sys.executable, "-m", "drillsim.gui.app", str(SCENARIO), "--run-for", "20",
+                            "--screenshot", str(out), "--view", "director", *extra],
+                           capture_output=True, text=True, cwd=REPO, timeout=120, env=env)
+        assert r.returncode == 0, r.stderr
+        outs.append(r.stdout.split()[-2:])
+        img = QImage(str(out))
+        assert (img.width(), img.height()) == (1440, 900)
+        assert ini.read_bytes() == before, "a screenshot run changed the user's settings"
+        assert not (cfg / "drillsim-gui.ini.lock").exists()
+    # --lang en applied to its run only; without --lang the saved 'en' is ignored (reproducible: zh)
+    assert outs == [["1440x900", "en"], ["1440x900", "zh"]]
+    assert sorted(p.name for p in cfg.iterdir()) == ["drillsim-gui.ini"]
+
+
+def test_lang_option_not_saved(app, config_dir, monkeypatch):
+    """``--lang`` on the command line (interactive) is for that run; the 语言 menu saves."""
+    from drillsim.gui import app as app_mod
+    from drillsim.gui.common import settings
+
+    seen = {}
+
+    class FakeApp:
+        def __init__(self, lang=None):
+            seen["lang"] = lang
+            raise SystemExit(0)
+
+    monkeypatch.setattr(app_mod, "App", FakeApp)
+    with pytest.raises(SystemExit):
+        app_mod.main(["--lang", "en"])
+    assert seen["lang"] == "en"
+    assert settings().value("language") is None
+    app.set_language("en")
+    assert settings().value("language") == "en"
+    app.set_language("zh")
+
+
+def test_scratch_settings(config_dir, monkeypatch):
+    import drillsim.gui.common as common
+
+    monkeypatch.setattr(common, "_SCRATCH", None)
+    common.settings().setValue("language", "en")
+    common.settings().sync()
+    scratch = common.use_scratch_settings()
+    assert common.config_dir() == scratch != config_dir
+    assert common.settings().value("language") is None  # saved choices are not read
+    common.settings().setValue("language", "zh")
+    common.settings().sync()
+    monkeypatch.setattr(common, "_SCRATCH", None)
+    assert common.settings().value("language") == "en"  # ... nor written
 
 
 def _record(scenario, path, minutes=45):
