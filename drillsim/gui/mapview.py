@@ -52,11 +52,15 @@ from drillsim.gui.common import (
     status_text,
 )
 
-ROAD_STYLE = {  # class: (colour, width px, casing)
-    "expressway": ("#e8a33d", 3.2), "arterial": ("#f5d06f", 2.4), "collector": ("#ffffff", 1.7),
+ROAD_STYLE = {  # class: (colour, width px); major roads get a grey casing
+    "expressway": ("#9c7a1e", 3.2), "arterial": ("#f2d7a6", 2.4), "collector": ("#ffffff", 1.7),
     "local": ("#ffffff", 1.0), "rural": ("#fdf3d0", 1.3), "track": ("#a0886a", 0.9),
 }
-ROAD_STATUS_STYLE = {"damaged": ("#ff9800", 2.6, Qt.PenStyle.DashLine),
+"""Road classes are muted (expressway dark yellow-brown, arterial light beige) so that the road
+states drawn over them (:data:`ROAD_STATUS_STYLE`) stand out; a test checks the hues differ."""
+ROAD_CLASS_ZH = {"expressway": "高速公路", "arterial": "主干道"}
+"""Road classes shown in the legend."""
+ROAD_STATUS_STYLE = {"damaged": ("#ff5f00", 3.2, Qt.PenStyle.DashLine),
                      "closed": ("#d50000", 3.0, Qt.PenStyle.SolidLine),
                      "flooded": ("#0277bd", 3.0, Qt.PenStyle.SolidLine),
                      "contaminated": ("#8e24aa", 3.0, Qt.PenStyle.SolidLine)}
@@ -900,9 +904,16 @@ class MapView(QGraphicsView):
             painter.setBrush(QColor(col))
             if kind == "dot":
                 painter.drawEllipse(QPointF(lx + 12, cy), 4.5, 4.5)
-            elif kind == "line":
-                painter.setPen(QPen(QColor(col), 3))
-                painter.drawLine(QPointF(lx + 5, cy), QPointF(lx + 19, cy))
+            elif kind in ("line", "dash", "road"):
+                if kind == "road":  # as on the map: grey casing under the class colour
+                    painter.setPen(QPen(QColor("#9e9e9e"), 5))
+                    painter.drawLine(QPointF(lx + 4, cy), QPointF(lx + 20, cy))
+                pen = QPen(QColor(col), 3, Qt.PenStyle.DashLine if kind == "dash" else Qt.PenStyle.SolidLine)
+                pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+                if kind == "dash":
+                    pen.setDashPattern([2.0, 1.2])
+                painter.setPen(pen)
+                painter.drawLine(QPointF(lx + 4, cy), QPointF(lx + 20, cy))
             elif kind == "tri":
                 painter.drawPolygon(QPolygonF([QPointF(lx + 12, cy - 5), QPointF(lx + 17, cy + 4), QPointF(lx + 7, cy + 4)]))
             else:
@@ -911,6 +922,37 @@ class MapView(QGraphicsView):
             painter.drawText(QPointF(lx + 26, cy + 4), text)
         painter.end()
         return pix
+
+    def legend_rows(self) -> list[tuple[str, str, str]]:
+        """The legend, as (kind, colour, text) rows; kind: dot, line, dash (pen dashed as on the
+        map), road (class colour over the grey casing), tri, box. Colours are the map's own."""
+        rows: list[tuple[str, str, str]] = []
+        if self.layer_visible("units"):
+            for s in ("idle", "enroute", "working", "transporting", "returning", "stuck"):
+                rows.append(("dot", STATUS_COLORS[s], status_text(s)))
+        if self.layer_visible("roads"):
+            for c, name in ROAD_CLASS_ZH.items():
+                if c in self.road_items:
+                    rows.append(("road", ROAD_STYLE[c][0], T(name)))
+        if self.layer_visible("road_status"):
+            for s, (col, _, style) in ROAD_STATUS_STYLE.items():
+                rows.append(("dash" if style == Qt.PenStyle.DashLine else "line", col,
+                             T("道路") + ("" if lang() == "zh" else " ") + T(ROAD_STATUS_ZH[s])))
+        if self.layer_visible("incidents"):
+            rows.append(("tri", PRIORITY_COLORS[1], T("事件(优先级1)")))
+            rows.append(("tri", PRIORITY_COLORS[2], T("事件(优先级2)")))
+        if self.layer_visible("hazards"):
+            if "earthquake" in self.legend_hazards:
+                for lvl in (6, 8, 10):
+                    rows.append(("box", INTENSITY_COLORS[lvl], f"{T('烈度')} {['VI', 'VII', 'VIII', 'IX', 'X'][lvl - 6]}+"))
+            if "chemical" in self.legend_hazards:
+                for z in (3, 2, 1):
+                    rows.append(("box", AEGL_COLORS[z], f"AEGL-{z}"))
+            if "flood" in self.legend_hazards:
+                rows.append(("box", "#4f8fc0", T("淹没水深")))
+            if "wildfire" in self.legend_hazards:
+                rows.append(("box", "#ff6d00", T("火场(等时线/小时)")))
+        return rows
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
         painter.save()
@@ -941,27 +983,7 @@ class MapView(QGraphicsView):
         painter.drawPolygon(QPolygonF([QPointF(nx_, ny_ - 18), QPointF(nx_ + 7, ny_), QPointF(nx_ - 7, ny_)]))
         painter.drawText(QPointF(nx_ - 4, ny_ + 14), "N")
         # legend
-        rows: list[tuple[str, str, str]] = []  # (kind, colour, text)
-        if self.layer_visible("units"):
-            for s in ("idle", "enroute", "working", "transporting", "returning", "stuck"):
-                rows.append(("dot", STATUS_COLORS[s], status_text(s)))
-        if self.layer_visible("road_status"):
-            for s, (col, _, _) in ROAD_STATUS_STYLE.items():
-                rows.append(("line", col, T("道路") + ("" if lang() == "zh" else " ") + T(ROAD_STATUS_ZH[s])))
-        if self.layer_visible("incidents"):
-            rows.append(("tri", PRIORITY_COLORS[1], T("事件(优先级1)")))
-            rows.append(("tri", PRIORITY_COLORS[2], T("事件(优先级2)")))
-        if self.layer_visible("hazards"):
-            if "earthquake" in self.legend_hazards:
-                for lvl in (6, 8, 10):
-                    rows.append(("box", INTENSITY_COLORS[lvl], f"{T('烈度')} {['VI', 'VII', 'VIII', 'IX', 'X'][lvl - 6]}+"))
-            if "chemical" in self.legend_hazards:
-                for z in (3, 2, 1):
-                    rows.append(("box", AEGL_COLORS[z], f"AEGL-{z}"))
-            if "flood" in self.legend_hazards:
-                rows.append(("box", "#4f8fc0", T("淹没水深")))
-            if "wildfire" in self.legend_hazards:
-                rows.append(("box", "#ff6d00", T("火场(等时线/小时)")))
+        rows = self.legend_rows()
         if rows:
             lh = 15
             w = 150

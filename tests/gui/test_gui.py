@@ -231,6 +231,30 @@ def test_hazard_overlay_and_legend(win):
     assert {"earthquake", "chemical"} <= m.legend_hazards
 
 
+def test_road_colours_distinct_and_legend_consistent(win):
+    """A damaged road must not look like an expressway or an arterial (map and legend)."""
+    from PySide6.QtGui import QColor
+
+    from drillsim.gui.mapview import ROAD_STATUS_STYLE, ROAD_STYLE
+
+    m = win.map
+    rows = m.legend_rows()
+    by_text = {text: (kind, col) for kind, col, text in rows}
+    dmg = QColor(ROAD_STATUS_STYLE["damaged"][0])
+    for cls, text in (("expressway", "高速公路"), ("arterial", "主干道")):
+        kind, col = by_text[text]
+        assert kind == "road" and QColor(col) == m.road_items[cls].pen().color()  # legend = map
+        c = QColor(col)
+        hue_gap = abs(c.hsvHue() - dmg.hsvHue())
+        assert min(hue_gap, 360 - hue_gap) >= 15 or abs(c.saturation() - dmg.saturation()) >= 120, cls
+        assert m.road_items[cls].pen().style() == Qt.PenStyle.SolidLine
+    kind, col = by_text["道路受损"]
+    assert kind == "dash" and QColor(col) == m.status_items["damaged"].pen().color() == dmg
+    assert m.status_items["damaged"].pen().style() == Qt.PenStyle.DashLine
+    others = [QColor(c) for s, (c, _, _) in ROAD_STATUS_STYLE.items() if s != "damaged"]
+    assert dmg not in others and len({QColor(c).name() for c, _ in ROAD_STYLE.values()} & {dmg.name()}) == 0
+
+
 def test_event_log_filters(win):
     win.controller.advance_to(35)
     log = win.log
