@@ -70,6 +70,109 @@ def describe(ev: Event, sim=None, session=None) -> str:
     return EventText(sim, session).text(ev)
 
 
+# ---------------------------------------------------------------------- seat views in replay
+class ArchiveSeats:
+    """Who sees which archived event, for the replay log's 席位视角 filter.
+
+    The seats come from the archive's ``seats`` event (t=0: id, name, level, parent, units,
+    depots). Visibility uses the engine's own rules (:meth:`drillsim.exercise.seats.Seats.visible_at`:
+    report delay up the chain, unit ownership and grants, comms cuts) on a Seats object rebuilt
+    from those summaries; grants and comms follow the archived ``support.approved`` and
+    ``comms.down`` / ``comms.up`` events as they are observed. If the engine's rules cannot be
+    used (an older engine, a seat missing), a payload rule is used instead: the event's unit
+    owner, ``by``, ``from``, ``to`` or ``seat`` must be the seat or below/above it in the chain;
+    events naming none of these are seen by every seat.
+    """
+
+    def __init__(self, summaries: list[dict[str, Any]]) -> None:
+        self.summaries = {str(d["id"]): d for d in summaries if d.get("id") is not None}
+        self.parent = {k: d.get("parent") for k, d in self.summaries.items()}
+        self.owner = {str(u): k for k, d in self.summaries.items() for u in d.get("units") or []}
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to t=0: no grants, every seat's comms as archived at the start."""
+        self.rules = None
+        try:
+            from drillsim.exercise.seats import Seat, Seats
+            from drillsim.scenario import catalog
+
+            rules = Seats.__new__(Seats)  # the engine's rules, without a live session
+            rules.seats = {k: Seat(id=k, name=d.get("name") or {"zh": k, "en": k}, level=str(d.get("level", "县")),
+                                   parent=d.get("parent"), kind=str(d.get("kind", "hq")),
+                                   played=bool(d.get("played", True)), units=set(d.get("units") or []),
+                                   depots=set(d.get("depots") or []), comms_ok=bool(d.get("comms_ok", True)))
+                           for k, d in self.summaries.items()}
+            rules.grants = {}
+            rules.requests = {}
+            rules.warned = {}
+            rules.response_level = None
+            rules.params = catalog.load_data("exercise")
+            self.rules = rules
+        except Exception:  # noqa: BLE001 - fall back to the payload rule
+            self.rules = None
+
+    @classmethod
+    def from_events(cls, events) -> ArchiveSeats | None:
+        for ev in events:
+            if ev.type == "seats":
+                return cls(list(ev.data.get("seats") or []))
+            if ev.t > 0:
+                break
+        return None
+
+    def names(self) -> list[tuple[str, str]]:
+        """(seat id, display name) in the archive's order."""
+        return [(k, pick(d.get("name") or k)) for k, d in self.summaries.items()]
+
+    def observe(self, ev: Event) -> None:
+        """Follow grants and comms as the archived events go by."""
+        if self.rules is None:
+            return
+        d = ev.data
+        if ev.type == "support.approved" and d.get("to") in self.rules.seats:
+            g = self.rules.grants.setdefault(str(d["to"]), set())
+            g.update(str(u) for u in d.get("units") or [])
+            if d.get("depot"):
+                g.add(str(d["depot"]))
+        elif ev.type in ("comms.down", "comms.up") and d.get("seat") in self.rules.seats:
+            seat = self.rules.seats[str(d["seat"])]
+            seat.comms_ok = ev.type == "comms.up"
+            seat.comms_down_since = None if seat.comms_ok else ev.t
+
+    def _related(self, a: str, b: str) -> bool:
+        """a is b, or one is below the other in the command chain."""
+        def under(x: str, anc: str) -> bool:
+            seen = set()
+            while x and x not in seen:
+                if x == anc:
+                    return True
+                seen.add(x)
+                x = self.parent.get(x) or ""
+            return False
+
+        return under(a, b) or under(b, a)
+
+    def payload_visible(self, seat: str, ev: Event) -> bool:
+        d = ev.data
+        named = [str(d[k]) for k in ("by", "from", "to", "seat") if isinstance(d.get(k), str) and d.get(k)]
+        if d.get("unit") is not None and str(d["unit"]) in self.owner:
+            named.append(self.owner[str(d["unit"])])
+        named = [n for n in named if n in self.summaries]
+        return not named or any(self._related(seat, n) for n in named)
+
+    def visible_at(self, seat: str, ev: Event) -> float | None:
+        """Sim minute at which ``seat`` learns of ``ev`` (None: not for this seat)."""
+        if seat == "director":
+            return ev.t
+        if self.rules is not None and seat in self.rules.seats:
+            try:
+                return self.rules.visible_at(seat, ev)
+            except Exception:  # noqa: BLE001 - an event the rules do not expect: use the payload rule
+                pass
+        return ev.t if self.payload_visible(seat, ev) else None
+
+
 # ---------------------------------------------------------------------- event log
 class EventModel(QAbstractTableModel):
     HEADERS = ("时间", "类型", "内容")
@@ -84,6 +187,10 @@ class EventModel(QAbstractTableModel):
         self.seat = ""
         self.search = ""
         self.fmt = EventText(sim)
+        self.archive_seats: ArchiveSeats | None = None
+        """Replay: seat visibility for archived events (``session`` is None then)."""
+        self.now = 0.0
+        """Replay: the scrubbed time (events a seat learns of later are hidden)."""
 
     def text(self, ev: Event) -> str:
         return self.fmt.text(ev)
@@ -91,9 +198,14 @@ class EventModel(QAbstractTableModel):
     def accepts(self, ev: Event) -> bool:
         if self.prefix and not ev.type.startswith(self.prefix):
             return False
-        if self.seat and self.session is not None and self.seat != "director":
-            t = self.session.seats.visible_at(self.seat, ev)
-            if t is None or t > self.session.now:
+        if self.seat and self.seat != "director":
+            if self.session is not None:
+                t, now = self.session.seats.visible_at(self.seat, ev), self.session.now
+            elif self.archive_seats is not None:
+                t, now = self.archive_seats.visible_at(self.seat, ev), self.now
+            else:
+                t, now = ev.t, ev.t
+            if t is None or t > now:
                 return False
         if self.search and self.search not in ev.type and self.search not in self.fmt.text(ev):
             return False
@@ -106,6 +218,8 @@ class EventModel(QAbstractTableModel):
         self.fmt.reset(sim, self.session)
         for e in self.all:
             self.fmt.observe(e)
+            if self.archive_seats is not None:
+                self.archive_seats.observe(e)
         self.rows = [e for e in self.all if self.accepts(e)]
         self.endResetModel()
 
@@ -118,6 +232,8 @@ class EventModel(QAbstractTableModel):
         self.all.extend(events)
         for e in events:
             self.fmt.observe(e)
+            if self.archive_seats is not None:
+                self.archive_seats.observe(e)
         new = [e for e in events if self.accepts(e)]
         if new:
             n = len(self.rows)
@@ -177,6 +293,7 @@ class EventLog:
 
     def set_session(self, session) -> None:
         self.model.session = session
+        self.model.archive_seats = None
         self.seats.blockSignals(True)
         self.seats.clear()
         self.seats.addItem(T("导演部(全部)"), "director")
@@ -186,21 +303,47 @@ class EventLog:
         self.model.reset(session.events.events, session.sim)
         self._count()
 
-    def show_events(self, events: list[Event], n: int, prev: int, sim=None) -> None:
-        """Replay: show ``events[:n]`` (archived, time-ordered); appends when scrubbing forward."""
-        if prev < 0 or n < prev or self.model.session is not None or self.model.sim is not sim:
-            if self.model.session is not None or self.seats.count() != 1:
-                self.seats.blockSignals(True)
-                self.seats.clear()
-                self.seats.addItem(T("导演部(全部)"), "director")
-                self.seats.blockSignals(False)
+    def show_events(self, events: list[Event], n: int, prev: int, sim=None, seats: ArchiveSeats | None = None,
+                    now: float | None = None) -> None:
+        """Replay: show ``events[:n]`` (archived, time-ordered); appends when scrubbing forward.
+
+        ``seats`` fills the 席位视角 list (the archive's seats) and filters by what each seat
+        had learned by ``now`` (default: the last shown event's time)."""
+        now = (events[n - 1].t if n > 0 else 0.0) if now is None else float(now)
+        fresh = self.model.session is not None or self.model.archive_seats is not seats
+        if fresh:
+            self._fill_seats(seats.names() if seats is not None else [])
             self.model.session = None
-            self.model.seat = ""
+            self.model.archive_seats = seats
+            self.model.seat = self.seats.currentData() or ""
+        if fresh or prev < 0 or n < prev or self.model.sim is not sim:
+            self.model.now = now
+            if seats is not None:  # grants and comms are rebuilt from t=0
+                seats.reset()
             self.model.reset(events[:n], sim)
             self.table.scrollToBottom()
             self._count()
-        elif n > prev:
+            return
+        moved = now != self.model.now
+        self.model.now = now
+        if n > prev:
             self.append(events[prev:n])
+        if moved and self.model.seat not in ("", "director"):  # news reaches the seat later
+            self.model.refilter()
+            self.table.scrollToBottom()
+            self._count()
+
+    def _fill_seats(self, seats: list[tuple[str, str]]) -> None:
+        """The 席位视角 list: 导演部(全部) then ``seats``; keeps the current seat if it is still there."""
+        cur = self.seats.currentData()
+        self.seats.blockSignals(True)
+        self.seats.clear()
+        self.seats.addItem(T("导演部(全部)"), "director")
+        for sid, name in seats:
+            self.seats.addItem(name, sid)
+        k = self.seats.findData(cur) if cur else -1
+        self.seats.setCurrentIndex(max(0, k))
+        self.seats.blockSignals(False)
 
     def _filter(self, *_a) -> None:
         self.model.prefix = self.types.currentData() or ""

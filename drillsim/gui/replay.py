@@ -65,6 +65,7 @@ class ReplayConsole:
         self.t = 0.0
         self.events: list = []
         self.event_t: list[float] = []
+        self.seats = None  # panels.ArchiveSeats from the archive's "seats" event
         self._shown_events = -1
         self._kpi_hist: list = []
         self.slider: QSlider = child(self.w, QSlider, "replaySlider")
@@ -125,6 +126,9 @@ class ReplayConsole:
             it.setData(Qt.ItemDataRole.UserRole, t)
         self.events = list(arc.events())
         self.event_t = [e.t for e in self.events]
+        from drillsim.gui.panels import ArchiveSeats
+
+        self.seats = ArchiveSeats.from_events(self.events)
         self._shown_events = -1
         self._set_enabled(True)
         self._kpi_hist = self.kpi_history()
@@ -198,8 +202,9 @@ class ReplayConsole:
         self.main.show_clock(self.t, self.scenario)
         self.main.show_replay_time(self.t, self.duration)
         n = bisect.bisect_right(self.event_t, self.t)
-        if n != self._shown_events:
-            self.main.log.show_events(self.events, n, self._shown_events, self.sim)
+        log = self.main.log
+        if n != self._shown_events or log.model.seat not in ("", "director"):  # a seat learns of news later
+            log.show_events(self.events, n, self._shown_events, self.sim, seats=self.seats, now=self.t)
             self._shown_events = n
         self.main.kpi.show_until(self.t)
         k = state.get("kpis") or {}

@@ -445,6 +445,21 @@ def test_open_and_scrub_archive(app, scenario, tmp_path, qtbot):
     assert busy
     x, y = w.map.unit_pos(busy[0]["id"])
     assert (x, y) == (busy[0]["x"], busy[0]["y"])
+    # 席位视角 in replay: the archive's seats, filtered with the engine's visibility rules
+    log = w.log
+    ids = [log.seats.itemData(k) for k in range(log.seats.count())]
+    assert ids[0] == "director" and set(ids[1:]) == set(live.seats.seats) and len(ids) > 2
+    total = len(log.model.rows)
+    log.seats.setCurrentIndex(log.seats.findData("town2"))
+    rows = list(log.model.rows)
+    want = [e for e in r.events if e.t <= 30 and (v := live.seats.visible_at("town2", e)) is not None and v <= 30]
+    assert 0 < len(rows) < total and [e.seq for e in rows] == [e.seq for e in want]
+    assert not any(e.type.startswith("unit.") and live.seats.owner_of_unit(e.data.get("unit")) == "town3"
+                   for e in rows)
+    r.seek(35)  # scrubbing keeps the seat and its view follows the time
+    assert log.seats.currentData() == "town2"
+    assert len(log.model.rows) > len(rows) and all(e.t <= 35 for e in log.model.rows)
+    log.seats.setCurrentIndex(0)
     r.slider.setValue(500)
     qtbot.waitUntil(lambda: abs(r.t - 22.5) < 0.5, timeout=2000)
     r.toggle_play()
@@ -629,3 +644,22 @@ def test_labels_do_not_overlap(win):
     assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
     m.zoom(4)
     assert len(visible_rects()) >= len(rects)
+
+
+def test_archive_seats_payload_fallback():
+    """Without the engine's rules the replay seat view falls back to unit owner / by / to."""
+    from drillsim.core.events import Event
+    from drillsim.gui.panels import ArchiveSeats
+
+    a = ArchiveSeats([{"id": "county", "parent": None, "units": ["u1"]},
+                      {"id": "t1", "parent": "county", "units": ["u2"]},
+                      {"id": "t2", "parent": "county", "units": ["u3"]}])
+    a.rules = None
+    ev = lambda typ, **d: Event(t=5.0, type=typ, data=d)  # noqa: E731
+    assert a.visible_at("t1", ev("unit.arrived", unit="u2")) == 5.0
+    assert a.visible_at("t1", ev("unit.arrived", unit="u3")) is None
+    assert a.visible_at("county", ev("unit.arrived", unit="u3")) == 5.0  # above in the chain
+    assert a.visible_at("t2", ev("order.dispatch", by="t1")) is None
+    assert a.visible_at("t1", ev("support.approved", by="county", to="t1")) == 5.0
+    assert a.visible_at("t2", ev("incident.new", id="i1")) == 5.0  # names no seat: everyone
+    assert [k for k, _ in a.names()] == ["county", "t1", "t2"]
