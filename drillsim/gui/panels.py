@@ -52,17 +52,23 @@ DEFAULT_CHECKLIST = [
 ]
 
 
-def set_cell(table: QTableWidget, r: int, c: int, text: str, bg: str | None = None, data: Any = None) -> None:
+def set_cell(table: QTableWidget, r: int, c: int, text: str, bg: str | None = None, data: Any = None,
+             tip: str | None = None) -> bool:
+    """Set a cell (only what changed); ``tip`` sets the tooltip. True if the text changed."""
     it = table.item(r, c)
     if it is None:
         it = QTableWidgetItem()
         table.setItem(r, c, it)
-    if it.text() != text:
+    changed = it.text() != text
+    if changed:
         it.setText(text)
+    if tip is not None and it.toolTip() != tip:
+        it.setToolTip(tip)
     if bg is not None:
         it.setBackground(QBrush(QColor(bg)))
     if data is not None:
         it.setData(Qt.ItemDataRole.UserRole, data)
+    return changed
 
 
 def describe(ev: Event, sim=None, session=None) -> str:
@@ -375,10 +381,18 @@ class DirectorConsole:
             t.horizontalHeader().setStretchLastSection(True)
         self.msel.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.msel.horizontalHeader().setStretchLastSection(False)
-        self.msel.setColumnWidth(0, 70)
-        self.msel.setColumnWidth(1, 60)
-        self.msel.setColumnWidth(2, 90)
-        self.msel.setColumnWidth(4, 80)
+        # the message column stretches and wraps (rows grow to fit, up to MSEL_LINES lines);
+        # the full text is also the tooltip
+        self.msel.setWordWrap(True)
+        self.msel.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.msel.setColumnWidth(0, 62)
+        self.msel.setColumnWidth(1, 52)
+        self.msel.setColumnWidth(2, 84)
+        self.msel.setColumnWidth(4, 76)
+        self.msel.horizontalHeader().sectionResized.connect(lambda *_: self._fit_rows())
+        lay = self.w.layout()
+        lay.setStretchFactor(self.msel, 3)  # the MSEL gets the room; requests are few
+        lay.setStretchFactor(self.requests, 1)
         self.level: QLabel = child(self.w, QLabel, "levelLabel")
         self.overview: QLabel = child(self.w, QLabel, "overviewLabel")
         child(self.w, QPushButton, "pauseAllButton").clicked.connect(main.pause_all)
@@ -388,6 +402,17 @@ class DirectorConsole:
         child(self.w, QPushButton, "adhocButton").clicked.connect(lambda: main.open_dialog("inject"))
         child(self.w, QPushButton, "approveButton").clicked.connect(lambda: self.decide(True))
         child(self.w, QPushButton, "refuseButton").clicked.connect(lambda: self.decide(False))
+
+    MSEL_LINES = 3
+
+    def _fit_rows(self) -> None:
+        """Row heights: the wrapped message, at most MSEL_LINES lines (the tooltip has the rest)."""
+        fm = self.msel.fontMetrics()
+        cap = fm.lineSpacing() * self.MSEL_LINES + 8
+        for r in range(self.msel.rowCount()):
+            h = min(cap, max(self.msel.sizeHintForRow(r), fm.lineSpacing() + 8))
+            if self.msel.rowHeight(r) != h:
+                self.msel.setRowHeight(r, h)
 
     def selected_inject(self) -> str | None:
         r = self.msel.currentRow()
@@ -430,15 +455,20 @@ class DirectorConsole:
         if s is None:
             return
         injects = sorted(s.msel.injects.values(), key=lambda i: (i.time_min, i.id))
+        refit = self.msel.rowCount() != len(injects)
         self.msel.setRowCount(len(injects))
         for r, inj in enumerate(injects):
             bg = MSEL_COLORS.get(inj.status)
             set_cell(self.msel, r, 0, fmt_min(inj.time_min), bg)
             set_cell(self.msel, r, 1, inj.id, bg)
             to = s.seats.seats.get(inj.to)
-            set_cell(self.msel, r, 2, pick(to.name) if to else inj.to, bg)
-            set_cell(self.msel, r, 3, pick(inj.message), bg)
+            to_name = pick(to.name) if to else inj.to
+            set_cell(self.msel, r, 2, to_name, bg, tip=to_name)
+            msg = pick(inj.message)
+            refit |= set_cell(self.msel, r, 3, msg, bg, tip=msg)
             set_cell(self.msel, r, 4, T(MSEL_STATUS_ZH.get(inj.status, inj.status)), bg)
+        if refit:
+            self._fit_rows()
         reqs = list(s.seats.requests.values())
         self.requests.setRowCount(len(reqs))
         for r, q in enumerate(reqs):
@@ -473,7 +503,16 @@ class TraineeConsole:
             t.verticalHeader().setVisible(False)
             t.horizontalHeader().setStretchLastSection(True)
         self.units.setColumnWidth(0, 150)
-        self.incidents.setColumnWidth(0, 210)
+        # incident tree: the name column takes what is left and elides (full text in the tooltip);
+        # no horizontal scrolling in the console dock
+        hdr = self.incidents.header()
+        hdr.setStretchLastSection(False)
+        hdr.setMinimumSectionSize(36)
+        hdr.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for c, width in ((1, 50), (2, 70), (3, 84)):
+            hdr.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
+            self.incidents.setColumnWidth(c, width)
+        self.incidents.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.supplies.setColumnWidth(0, 230)
         self.shelters.setColumnWidth(0, 150)
         for name, kind in (("dispatchButton", "dispatch"), ("suppliesButton", "supplies"),
@@ -553,7 +592,10 @@ class TraineeConsole:
                 it = QTreeWidgetItem(self.incidents)
                 it.setData(0, Qt.ItemDataRole.UserRole, inc.id)
                 self._inc_items[inc.id] = it
-            it.setText(0, pick(inc.name))
+            name = pick(inc.name)
+            if it.text(0) != name:
+                it.setText(0, name)
+                it.setToolTip(0, f"{name} ({inc.id})")
             it.setText(1, str(inc.priority))
             done = T("已处置") if inc.resolved is not None else (T("处置中") if inc.first_response is not None else T("待处置"))
             it.setText(2, done)
@@ -568,9 +610,15 @@ class TraineeConsole:
             for k, tid in enumerate(inc.tasks):
                 t = sim.board.tasks[tid]
                 c = it.child(k)
-                c.setText(0, f"{T(TASK_ZH.get(t.kind, t.kind))} ({tid})")
+                label = f"{T(TASK_ZH.get(t.kind, t.kind))} ({tid})"
+                if c.text(0) != label:
+                    c.setText(0, label)
+                    c.setToolTip(0, label)
                 c.setText(2, f"{t.done_qty:g}/{t.quantity:g}")
-                c.setText(3, ", ".join(sorted(t.units))[:40])
+                who = ", ".join(sorted(t.units))
+                if c.text(3) != who:
+                    c.setText(3, who)  # elided in the column; the tooltip has them all
+                    c.setToolTip(3, who)
         self.incidents.setUpdatesEnabled(True)
         # units the seat commands (the director sees all)
         units = [u for u in sim.units.values() if seat == "director" or seat not in seats.seats or seats.may_use_unit(seat, u.id)]

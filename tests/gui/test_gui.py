@@ -135,6 +135,42 @@ def test_fire_inject_from_msel(win, qtbot):
     assert t.item(row, 4).text() == "已下发"
 
 
+def test_msel_message_and_incident_names_not_cut(win, qtbot):
+    """MSEL: the message column stretches and wraps, full text in the tooltip. Trainee: the
+    incident tree fits the console at 1440x900 (long names elided, full name in the tooltip)."""
+    from PySide6.QtWidgets import QHeaderView
+
+    from drillsim.core.i18n import pick
+
+    s = win.controller.session
+    win.win.resize(1440, 900)
+    win.set_view("director")
+    win.director.refresh()
+    qtbot.wait(20)
+    t: QTableWidget = win.director.msel
+    assert t.horizontalHeader().sectionResizeMode(3) == QHeaderView.ResizeMode.Stretch and t.wordWrap()
+    injects = sorted(s.msel.injects.values(), key=lambda i: (i.time_min, i.id))
+    long_row = max(range(len(injects)), key=lambda r: len(pick(injects[r].message)))
+    msg = pick(injects[long_row].message)
+    assert t.item(long_row, 3).text() == msg and t.item(long_row, 3).toolTip() == msg
+    if t.fontMetrics().horizontalAdvance(msg) > t.columnWidth(3):  # wrapped onto more lines
+        assert t.rowHeight(long_row) > t.fontMetrics().lineSpacing() * 2
+    # trainee: long names elided with tooltips, no horizontal scrolling
+    win.controller.advance_to(60)
+    win.set_view("trainee")
+    tree = win.trainee.incidents
+    win.trainee.seat.setCurrentIndex(0)  # director: every incident
+    inc = max(s.sim.board.incidents.values(), key=lambda i: len(pick(i.name)))
+    inc.name = {"zh": pick(inc.name) + "（附近多处民房倒塌，道路受阻，需要重型机械支援）" * 2, "en": "x"}
+    win.trainee.refresh()
+    qtbot.wait(20)
+    item = win.trainee._inc_items[inc.id]
+    assert item.toolTip(0).startswith(pick(inc.name))
+    assert tree.header().length() <= tree.viewport().width()
+    assert tree.horizontalScrollBar().maximum() == 0
+    assert tree.textElideMode() == Qt.TextElideMode.ElideRight
+
+
 def test_adhoc_and_edit_inject(win, qtbot):
     s = win.controller.session
     d = win.open_dialog("inject", inject_id="inj3")
