@@ -166,7 +166,9 @@ def test_route_from_a_hub_uses_its_tree_reversed(city):
         assert r.nodes[0] == 5 and r.nodes[-1] == dst
         assert math.isclose(r.minutes, fresh.route(5, dst, "heavy").minutes, rel_tol=1e-9)
         assert np.allclose(np.diff(r.times), net.matrix("heavy").data[r.arcs])
-    assert router.stats.get("route_search", 0) == 0 and router.stats["tree_built"] == 1
+    # the first trip from the hub is a search; from the second (HUB_AFTER) its tree serves
+    assert router.stats.get("route_search", 0) == 1 and router.stats["tree_built"] == 1
+    assert router.stats["route_from_tree"] == 2
 
 
 def test_departure_times_round_like_python_round():
@@ -189,7 +191,10 @@ def test_hub_times_lazy_values_are_exact_or_lower_bounds(city):
     rng = np.random.default_rng(11)
     hub = 1300
     router.hubs = {hub}
-    router.times_from_hub(hub)
+    assert router.times_from_hub(hub) is None  # no tree yet: the caller searches
+    for _ in range(2):
+        router.route(0, hub)  # wanted HUB_AFTER times: its tree is built
+    assert router.times_from_hub(hub) is not None
     for _ in range(15):
         net.set_state([int(r) for r in rng.integers(0, net.n_roads, 3)], status="closed")
         exp = Router(net, shared_trees=False).times_to(hub)

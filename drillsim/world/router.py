@@ -10,8 +10,8 @@ When several units need routes to the same destination (a road closed under
 1,000 units in transit; units returning to a base; casualties to a hospital),
 one backward search from the destination serves all of them: :meth:`Router.expect`
 registers demand, and :meth:`Router.route` builds a predecessor tree once a
-destination is wanted often enough (``TREE_AFTER``; at once for *hubs*: bases,
-hospitals, shelters, depots) and walks it for every later request. On a two-way
+destination is wanted often enough (``TREE_AFTER``; ``HUB_AFTER`` for *hubs*:
+bases, hospitals, shelters, depots) and walks it for every later request. On a two-way
 network a hub's tree also gives routes and times *from* the hub.
 
 Trees are kept exact under road changes by repair, not rebuilt: a tree edge
@@ -73,6 +73,8 @@ class Route:
 
 TREE_AFTER = 4
 """Requests to one destination before a full backward tree (~2-3 bounded searches' cost) pays off."""
+HUB_AFTER = 2
+"""Requests to a hub (base, hospital, shelter, depot) before its tree is built."""
 MAX_TREES = 192
 """Cached backward trees (int32 predecessors + float64 times: 1.2 MB each at 100k nodes)."""
 MAX_BALLS = 6
@@ -399,7 +401,7 @@ class Router:
         key = self._tree_key(dst, vehicle, ppe)
         self._demand[key] = self._demand.get(key, 0) + TREE_AFTER // 2
 
-    def _shared_tree(self, dst: int, vehicle: str, ppe: bool) -> _Tree | None:
+    def _shared_tree(self, dst: int, vehicle: str, ppe: bool, build: bool = True) -> _Tree | None:
         """The cached backward tree to ``dst`` (exact), built once enough routes were wanted there."""
         if not self.shared_trees:
             return None
@@ -410,8 +412,10 @@ class Router:
         if tree is not None:
             self._trees.move_to_end(key)
             return tree
+        if not build:
+            return None
         self._demand[key] = self._demand.get(key, 0) + 1
-        if self._demand[key] >= TREE_AFTER or key[0] in self.hubs:
+        if self._demand[key] >= (HUB_AFTER if key[0] in self.hubs else TREE_AFTER):
             if len(self._trees) >= MAX_TREES:
                 self._evict()
             self._count("tree_built")
@@ -433,7 +437,7 @@ class Router:
 
     def times_from_hub(self, hub: int, vehicle: str = "ordinary", ppe: bool = False,
                        exact: bool = True) -> np.ndarray | None:
-        """Times from a hub to every node, from its tree; no search.
+        """Times from a hub to every node, from its tree if one is cached (None: search instead).
 
         Only on two-way networks (a backward tree is then also a forward one).
         Times are the weight class's: multiply by :meth:`class_scale`'s scale.
@@ -442,9 +446,9 @@ class Router:
         """
         if self.net.directed or not self.shared_trees or hub not in self.hubs:
             return None
-        tree = self._shared_tree(hub, vehicle, ppe)  # queued shortcuts are propagated
+        tree = self._shared_tree(hub, vehicle, ppe, build=False)  # queued shortcuts are propagated
         if tree is not None and exact and tree.dirty and not self._repair(tree, self._tree_key(hub, vehicle, ppe)):
-            tree = self._shared_tree(hub, vehicle, ppe)  # dropped: a hub's tree is rebuilt at once
+            tree = self._shared_tree(hub, vehicle, ppe)  # dropped: rebuilt at once (it was in use)
         return None if tree is None else tree.dist
 
     def hub_time_exact(self, hub: int, node: int, vehicle: str = "ordinary", ppe: bool = False) -> bool:
@@ -484,7 +488,11 @@ class Router:
         root, leaf = dst, src
         if (self.shared_trees and not self.net.directed and src in self.hubs and dst not in self.hubs
                 and self._tree_key(dst, vehicle, ppe) not in self._trees):
-            root, leaf = src, dst
+            skey = self._tree_key(src, vehicle, ppe)
+            if skey in self._trees or self._demand.get(skey, 0) + 1 >= HUB_AFTER:
+                root, leaf = src, dst
+            else:
+                self._demand[skey] = self._demand.get(skey, 0) + 1  # trips from the hub count too
         tree = self._shared_tree(root, vehicle, ppe)
         if tree is not None:
             route = self.route_from_tree(leaf, root, tree.pred, vehicle, ppe, avoid=tree.dirty)
