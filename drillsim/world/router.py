@@ -296,15 +296,17 @@ class Router:
                                net.t_indices.tolist(), net.t_perm.tolist())
         return self._csr_lists
 
-    def _repair(self, tree: _Tree, key: tuple[int, str, bool]) -> bool:
+    def _repair(self, tree: _Tree, key: tuple[int, str, bool], dirty: bool = True) -> bool:
         """Make a tree exact again: recompute dirty subtrees, then propagate queued shortcuts.
 
         Both are Dijkstra restricted to the nodes whose times change; False (tree
-        dropped) if that would touch more than ``REPAIR_CAP`` nodes.
+        dropped) if that would touch more than ``REPAIR_CAP`` nodes. ``dirty=False``
+        only propagates shortcuts: enough before a walk, as values derived from a
+        dirty node's (too low) time have paths through it, which the walk checks.
         """
-        if not tree.dirty and not tree.pending:
+        if not (tree.dirty and dirty) and not tree.pending:
             return True
-        ok = self._repair_dirty(tree, key) and self._propagate(tree, key)
+        ok = (not dirty or self._repair_dirty(tree, key)) and self._propagate(tree, key)
         if not ok:
             self._trees.pop(key, None)
             self._count("tree_dropped")
@@ -407,7 +409,7 @@ class Router:
             return None
         key = self._tree_key(dst, vehicle, ppe)
         tree = self._trees.get(key)
-        if tree is not None and tree.pending and not self._repair(tree, key):
+        if tree is not None and tree.pending and not self._repair(tree, key, dirty=False):
             tree = None
         if tree is not None:
             self._trees.move_to_end(key)
