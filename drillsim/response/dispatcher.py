@@ -133,7 +133,7 @@ class Dispatcher:
         router = self.sim.world.router
         best, best_t = None, math.inf
         groups: dict[tuple[str, bool], list[tuple[Unit, int, float]]] = {}
-        hub_times: dict[tuple[int, tuple[str, bool]], float] = {}
+        at_hub: dict[int, list[tuple[Unit, tuple[str, bool], float]]] = {}
         scales: dict[tuple[str, bool], tuple[tuple[str, bool], float]] = {}
         hubs = router.hubs
         for u in self.capable(task.kind):
@@ -146,23 +146,34 @@ class Dispatcher:
             cls, scale = cs
             if u.route is None:
                 n = u.node
-                if n not in hubs:
-                    groups.setdefault(cls, []).append((u, n, scale))
-                    continue
-                t = hub_times.get((n, cls))
-                if t is None:
-                    dist = router.times_from_hub(n, *cls, exact=False)
-                    if dist is not None and not router.hub_time_exact(n, task.node, *cls):
-                        dist = router.times_from_hub(n, *cls)  # the path meets a slower road: repair
-                    t = hub_times[(n, cls)] = math.nan if dist is None else float(dist[task.node])
-                if t == t:  # not nan: the hub's tree answered
-                    t *= scale
-                    if t < best_t or (t == best_t and best is not None and u.id < best.id):
-                        best, best_t = u, t
+                if n in hubs:
+                    at_hub.setdefault(n, []).append((u, cls, scale))
                     continue
             else:
                 n = u.current_node()
             groups.setdefault(cls, []).append((u, n, scale))
+        if at_hub:
+            # hubs nearest first by lower bound: once a bound exceeds the best time, stop
+            hub_nodes = list(at_hub)
+            lbs = router.lower_bounds(task.node, np.array(hub_nodes)) * min(s for _, s in scales.values())
+            for i in np.argsort(lbs, kind="stable").tolist():
+                if lbs[i] > best_t:
+                    break
+                n = hub_nodes[i]
+                hub_t: dict[tuple[str, bool], float] = {}
+                for u, cls, scale in at_hub[n]:
+                    t = hub_t.get(cls)
+                    if t is None:
+                        dist = router.times_from_hub(n, *cls, exact=False)
+                        if dist is not None and not router.hub_time_exact(n, task.node, *cls):
+                            dist = router.times_from_hub(n, *cls)  # the path meets a slower road: repair
+                        t = hub_t[cls] = math.nan if dist is None else float(dist[task.node])
+                    if t != t:  # nan: no tree cached for this hub, search for it
+                        groups.setdefault(cls, []).append((u, n, scale))
+                        continue
+                    t *= scale
+                    if t < best_t or (t == best_t and best is not None and u.id < best.id):
+                        best, best_t = u, t
         if groups:
             nodes = np.array([n for g in groups.values() for _, n, _ in g])
             scales = np.array([s for g in groups.values() for _, _, s in g])
