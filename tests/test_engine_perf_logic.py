@@ -205,3 +205,18 @@ def test_hub_times_lazy_values_are_exact_or_lower_bounds(city):
                 assert math.isclose(lazy[node], exp[node], rel_tol=1e-9) or lazy[node] == exp[node] == np.inf
         fin = np.isfinite(exp)
         assert np.allclose(router.times_from_hub(hub)[fin], exp[fin], rtol=1e-9)
+
+
+def test_kept_search_cut_to_a_smaller_limit_equals_a_new_search(city):
+    net, router = _fresh(city)
+    fresh = Router(net, shared_trees=False)
+    big = router.times_from(321, limit=40.0)
+    assert router.stats["search"] == 1
+    for lim in (3.0, 12.5, 40.0):
+        a, b = router.times_from(321, limit=lim), fresh.times_from(321, limit=lim)
+        assert np.array_equal(a, b)
+        d1, p1 = router.times_to(99, limit=lim, predecessors=True)
+        d2, p2 = fresh.times_to(99, limit=lim, predecessors=True)
+        assert np.array_equal(d1, d2) and np.array_equal(p1, p2)
+    assert router.stats["search"] == 4 and np.isfinite(big).sum() >= np.isfinite(a).sum()  # to: 3 growing
+    assert router.stats["search_kept"] == 3

@@ -133,7 +133,7 @@ class Router:
 
     # ------------------------------------------------------------------ recent balls
     def _remember(self, direction: str, node: int, vehicle: str, ppe: bool, dist: np.ndarray,
-                  pred: np.ndarray) -> None:
+                  pred: np.ndarray, limit: float = np.inf) -> None:
         """Keep a bounded search's tree: a route inside its ball needs no second search.
 
         Every node with a finite time in a bounded scipy search is settled, so its
@@ -142,10 +142,24 @@ class Router:
         if not self.shared_trees:
             return
         key = (direction, int(node), *self._vkey(vehicle, ppe))
-        self._balls[key] = (self.net.version, dist, pred, self._vkey_exact(vehicle, ppe))
+        self._balls[key] = (self.net.version, dist, pred, self._vkey_exact(vehicle, ppe), limit)
         self._balls.move_to_end(key)
         while len(self._balls) > 2 * MAX_BALLS:
             self._balls.popitem(last=False)
+
+    def _kept(self, direction: str, node: int, vehicle: str, ppe: bool,
+              limit: float) -> tuple[np.ndarray, np.ndarray] | None:
+        """A kept search from ``node`` at least as large as ``limit``, cut to it: exactly a new search's answer.
+
+        (A bounded search reaches exactly the nodes within ``limit``.)
+        """
+        ball = self._balls.get((direction, int(node), *self._vkey(vehicle, ppe)))
+        if ball is None or ball[0] != self.net.version or ball[3] != self._vkey_exact(vehicle, ppe) \
+                or ball[4] < limit:
+            return None
+        self._count("search_kept")
+        inside = ball[1] <= limit
+        return np.where(inside, ball[1], np.inf), np.where(inside, ball[2], -9999).astype(ball[2].dtype)
 
     def _route_from_balls(self, src: int, dst: int, vehicle: str, ppe: bool) -> Route | None:
         v, p = self._vkey(vehicle, ppe)
@@ -165,18 +179,24 @@ class Router:
     def times_from(self, src: int, vehicle: str = "ordinary", ppe: bool = False,
                    limit: float = np.inf) -> np.ndarray:
         """Minutes from ``src`` to every node (inf beyond ``limit`` or unreachable)."""
+        kept = self._kept("from", src, vehicle, ppe, limit) if self._balls else None
+        if kept is not None:
+            return kept[0]
         self._count("search")
         dist, pred = dijkstra(self.net.matrix(vehicle, ppe), indices=src, limit=limit, return_predecessors=True)
-        self._remember("from", src, vehicle, ppe, dist, pred)
+        self._remember("from", src, vehicle, ppe, dist, pred, limit)
         return dist
 
     def times_to(self, dst: int, vehicle: str = "ordinary", ppe: bool = False,
                  limit: float = np.inf, predecessors: bool = False):
         """Minutes from every node to ``dst`` (searching the transposed graph)."""
+        kept = self._kept("to", dst, vehicle, ppe, limit) if self._balls else None
+        if kept is not None:
+            return kept if predecessors else kept[0]
         self._count("search")
         m = self.net.matrix(vehicle, ppe, transposed=self.net.directed)
         dist, pred = dijkstra(m, indices=dst, limit=limit, return_predecessors=True)
-        self._remember("to", dst, vehicle, ppe, dist, pred)
+        self._remember("to", dst, vehicle, ppe, dist, pred, limit)
         return (dist, pred) if predecessors else dist
 
     def times_from_nearest(self, src: int, targets: list[int] | np.ndarray, vehicle: str = "ordinary",
