@@ -91,7 +91,6 @@ class Router:
         """False: every route is its own bounded search (for comparisons)."""
         classes_speed = net._base_speed.max() if net.n_roads else 1.0
         self._max_speed = float(classes_speed)  # m/min, fastest road, factor 1
-        self._tree_version = net.version
         self._trees: OrderedDict[tuple[int, str, bool], _Tree] = OrderedDict()
         self._demand: dict[tuple[int, str, bool], int] = {}
         self._balls: OrderedDict[tuple[str, int, str, bool], tuple] = OrderedDict()
@@ -254,32 +253,33 @@ class Router:
 
     # ------------------------------------------------------------------ shared trees
     def _tree_key(self, dst: int, vehicle: str, ppe: bool) -> tuple[int, str, bool]:
-        """Cache key: the destination and the weight class; trees are updated for road changes first."""
-        if self._tree_version != self.net.version:
-            self._update_trees()
+        """Cache key: the destination and the weight class."""
         v, p = self.net.weight_class(vehicle, ppe)
         return (int(dst), v, p)
 
-    def _update_trees(self) -> None:
-        """Note, per cached tree, what the road changes since the last call did to it (cheap, vectorised).
+    def _get(self, key: tuple[int, str, bool]) -> _Tree | None:
+        """The cached tree for ``key``, with the road changes since it was last used noted.
 
         A backward tree (next hop ``pred``, time to the root ``dist``) stays exact
         after arc u->v changes weight unless (a) it is a tree edge (pred[u] == v)
         that got slower: u is marked dirty (its subtree's times may be too low), or
         (b) it now gives a shortcut (dist[v] + w < dist[u]): the arc is queued.
         A dirty tree edge whose weight is back to its old value is clean again.
-        Dirty subtrees and queued shortcuts are repaired when the tree is next used.
+        Dirty subtrees and queued shortcuts are repaired when the tree is used.
+        Changes are noted per tree when it is used (cheap, vectorised; only the
+        net effect of several changes matters), so idle trees cost nothing.
         """
+        tree = self._trees.get(key)
+        if tree is None or tree.version == self.net.version:
+            return tree
         net = self.net
-        roads = net.roads_changed_since(self._tree_version)
-        self._tree_version = net.version
-        if not self._trees or roads.size == 0:
-            return
-        pos = net.arcs_of(roads)
-        u, v = net.arc_src[pos], net.arc_dst[pos]
-        with np.errstate(invalid="ignore"):  # inf - inf (unreachable nodes) compares False, as wanted
-            for key, tree in self._trees.items():
-                self._note_changes(tree, key, pos, u, v)
+        roads = net.roads_changed_since(tree.version)
+        tree.version = net.version
+        if roads.size:
+            pos = net.arcs_of(roads)
+            with np.errstate(invalid="ignore"):  # inf - inf (unreachable nodes) compares False, as wanted
+                self._note_changes(tree, key, pos, net.arc_src[pos], net.arc_dst[pos])
+        return tree
 
     def _note_changes(self, tree: _Tree, key: tuple[int, str, bool], pos: np.ndarray, u: np.ndarray,
                       v: np.ndarray) -> None:
@@ -428,7 +428,7 @@ class Router:
         if not self.shared_trees:
             return None
         key = self._tree_key(dst, vehicle, ppe)
-        tree = self._trees.get(key)
+        tree = self._get(key)
         if tree is not None and tree.pending and not self._repair(tree, key, dirty=False):
             tree = None
         if tree is not None:
@@ -444,7 +444,7 @@ class Router:
             m = self.net.matrix(key[1], key[2], transposed=self.net.directed)
             dist, pred = dijkstra(m, indices=dst, return_predecessors=True)
             # array('i') indexes to plain ints faster than numpy, at the same 4 bytes/node
-            tree = self._trees[key] = _Tree(array("i", pred.astype(np.int32).tobytes()), dist)
+            tree = self._trees[key] = _Tree(array("i", pred.astype(np.int32).tobytes()), dist, self.net.version)
         return tree
 
     def _evict(self) -> None:
@@ -475,13 +475,13 @@ class Router:
 
     def hub_time_exact(self, hub: int, node: int, vehicle: str = "ordinary", ppe: bool = False) -> bool:
         """Whether the hub tree's time for ``node`` is exact (its path meets no dirty node)."""
-        tree = self._trees.get(self._tree_key(hub, vehicle, ppe))
+        tree = self._get(self._tree_key(hub, vehicle, ppe))
         return tree is not None and not tree.pending and (not tree.dirty or not self._meets_dirty(tree, node, hub))
 
     def cached_times_to(self, dst: int, vehicle: str, ppe: bool = False) -> np.ndarray | None:
         """Times from every node to ``dst`` if a tree for it is cached (repaired if needed; no search)."""
         key = self._tree_key(dst, vehicle, ppe)
-        tree = self._trees.get(key)
+        tree = self._get(key)
         if tree is None or not self._repair(tree, key):
             return None
         return tree.dist
@@ -584,11 +584,13 @@ class Router:
 class _Tree:
     """A cached backward tree: next hop and time to the root per node, plus what road changes spoiled."""
 
-    __slots__ = ("pred", "dist", "dirty", "pending")
+    __slots__ = ("pred", "dist", "dirty", "pending", "version")
 
-    def __init__(self, pred: array, dist: np.ndarray) -> None:
+    def __init__(self, pred: array, dist: np.ndarray, version: int) -> None:
         self.pred = pred
         self.dist = dist
+        self.version = version
+        """The network version whose changes the tree has noted."""
         self.dirty: set[int] = set()
         """Nodes whose tree edge got slower (their subtree's times may be too low)."""
         self.pending: set[int] = set()
