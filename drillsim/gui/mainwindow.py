@@ -130,6 +130,7 @@ class MainWindow(QObject):
         child(w, QAction, "actionOpenScenario").triggered.connect(self.open_scenario_dialog)
         child(w, QAction, "actionOpenArchive").triggered.connect(self.open_archive_dialog)
         child(w, QAction, "actionRecord").triggered.connect(self.record_dialog)
+        child(w, QAction, "actionReport").triggered.connect(self.report_dialog)
         child(w, QAction, "actionScreenshot").triggered.connect(self.screenshot_dialog)
         child(w, QAction, "actionStartPage").triggered.connect(app.show_start)
         child(w, QAction, "actionQuit").triggered.connect(w.close)
@@ -337,6 +338,70 @@ class MainWindow(QObject):
         if path:
             self.controller.start_recording(path)
             self.status(T("正在记录") + f": {path}")
+
+    def report_archive_path(self) -> Path | None:
+        """The archive an after-action report is built from: the open replay, else the live drill's
+        recording (flushed first); None if there is neither."""
+        if self.mode == "replay" and self.replay.archive is not None:
+            return Path(self.replay.archive.path)
+        rec = self.controller.recorder
+        if rec is not None and not getattr(rec, "closed", False):
+            rec.flush()
+            return Path(rec.path)
+        return None
+
+    def report_dialog(self) -> None:
+        """File → After-action report: pick the HTML file (the PDF filter also writes OUT.pdf next to it)."""
+        src = self.report_archive_path()
+        if src is None:
+            self.status(T("没有可生成报告的档案：请打开复盘档案，或先“记录到档案”"))
+            box = QMessageBox(QMessageBox.Icon.Information, T("生成评估报告"),
+                              T("评估报告由复盘档案生成：请打开复盘档案，或先用“记录到档案”记录当前推演。"),
+                              QMessageBox.StandardButton.Ok, self.win)
+            box.setObjectName("reportHintBox")
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()  # window-modal, does not block the clock
+            return
+        html_f, both_f = "HTML (*.html)", T("HTML 和 PDF") + " (*.html)"
+        path, chosen = QFileDialog.getSaveFileName(self.win, T("生成评估报告"), str(src.with_suffix(".html")),
+                                                   f"{html_f};;{both_f}")
+        if path:
+            out = Path(path) if Path(path).suffix.lower() in (".html", ".htm") else Path(path + ".html")
+            self.write_report(out, pdf=out.with_suffix(".pdf") if chosen == both_f else None)
+
+    def write_report(self, out: str | Path, pdf: str | Path | None = None) -> Path | None:
+        """Write the after-action report (drillsim.report) of the replayed or recorded drill to
+        ``out`` (HTML; and ``pdf`` if given); the path is shown in the status bar."""
+        from PySide6.QtGui import QGuiApplication
+
+        from drillsim.cli.summary import COMPONENT_LABELS, KPI_LABELS
+        from drillsim.record import Archive
+        from drillsim.report import build_report, write_html, write_pdf
+        from drillsim.report.charts import cjk_font
+
+        src = self.report_archive_path()
+        if src is None:
+            self.status(T("没有可生成报告的档案：请打开复盘档案，或先“记录到档案”"))
+            return None
+        out = Path(out)
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            with Archive.open(src) as a:
+                rep = build_report(a, lang=self.app.lang, kpi_labels=KPI_LABELS, component_labels=COMPONENT_LABELS)
+            write_html(rep, out)
+            pages = write_pdf(rep, pdf) if pdf is not None else 0
+        except Exception as e:  # noqa: BLE001 - shown to the user, not a traceback
+            self.status(T("生成评估报告失败") + f": {e}")
+            return None
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        msg = T("评估报告已保存") + f": {out}"
+        if pdf is not None:
+            msg += f", {pdf} ({pages} {T('页')})"
+        if self.app.lang == "zh" and cjk_font() is None:
+            msg += "　" + T("(未找到中文字体，图表中的中文可能无法显示)")
+        self.statusbar.showMessage(msg, 15000)
+        return out
 
     def screenshot_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self.win, T("保存截图"), "drillsim.png", "PNG (*.png)")

@@ -340,7 +340,7 @@ class EventLog:
             self._count()
 
     def _fill_seats(self, seats: list[tuple[str, str]]) -> None:
-        """The 席位视角 list: 导演部(全部) then ``seats``; keeps the current seat if it is still there."""
+        """The seat-view list: the director (everything) then ``seats``; keeps the current seat if still there."""
         cur = self.seats.currentData()
         self.seats.blockSignals(True)
         self.seats.clear()

@@ -762,6 +762,14 @@
       <translation>Record to archive</translation>
     </message>
     <message>
+      <source>生成评估报告</source>
+      <translation>After-action report</translation>
+    </message>
+    <message>
+      <source>评估报告已保存</source>
+      <translation>After-action report saved</translation>
+    </message>
+    <message>
       <source>保存截图</source>
       <translation>Save screenshot</translation>
     </message>
@@ -798,6 +806,22 @@
       <translation>Drill archives</translation>
     </message>
     <message>
+      <source>没有可生成报告的档案：请打开复盘档案，或先“记录到档案”</source>
+      <translation>No archive to report on: open a drill archive, or first use “Record to archive”</translation>
+    </message>
+    <message>
+      <source>评估报告由复盘档案生成：请打开复盘档案，或先用“记录到档案”记录当前推演。</source>
+      <translation>The after-action report is built from a drill archive: open an archive, or record the current drill with “Record to archive” first.</translation>
+    </message>
+    <message>
+      <source>HTML 和 PDF</source>
+      <translation>HTML and PDF</translation>
+    </message>
+    <message>
+      <source>(未找到中文字体，图表中的中文可能无法显示)</source>
+      <translation>(no CJK font found: Chinese text in the charts may not render)</translation>
+    </message>
+    <message>
       <source>复盘</source>
       <translation>Replay</translation>
     </message>
@@ -818,8 +842,24 @@
       <translation>Recording</translation>
     </message>
     <message>
+      <source>页</source>
+      <translation>pages</translation>
+    </message>
+    <message>
       <source>速度</source>
       <translation>Speed</translation>
+    </message>
+    <message>
+      <source>生成评估报告失败</source>
+      <translation>After-action report failed</translation>
+    </message>
+    <message>
+      <source>高速公路</source>
+      <translation>Expressway</translation>
+    </message>
+    <message>
+      <source>主干道</source>
+      <translation>Arterial road</translation>
     </message>
     <message>
       <source>地形</source>
@@ -1442,6 +1482,14 @@
     <message>
       <source>记录到档案...</source>
       <translation>Record to archive...</translation>
+    </message>
+    <message>
+      <source>生成评估报告...</source>
+      <translation>After-action report…</translation>
+    </message>
+    <message>
+      <source>为复盘档案或正在记录的推演生成演练评估报告(HTML, 可选PDF)</source>
+      <translation>Write the after-action report (HTML, optionally PDF) of the open archive or of the drill being recorded</translation>
     </message>
     <message>
       <source>保存截图...</source>

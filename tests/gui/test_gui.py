@@ -468,6 +468,8 @@ def _record(scenario, path, minutes=45):
 
 def test_open_and_scrub_archive(app, scenario, tmp_path, qtbot):
     pytest.importorskip("drillsim.record")
+    from drillsim.core.i18n import pick
+
     path = tmp_path / "d.drill"
     live = _record(scenario, path)
     assert app.open_path(path)
@@ -501,6 +503,10 @@ def test_open_and_scrub_archive(app, scenario, tmp_path, qtbot):
     r.toggle_play()
     qtbot.waitUntil(lambda: r.t > 24, timeout=3000)
     r.toggle_play()
+    # after-action report of the open archive
+    out = w.write_report(tmp_path / "replay.html")
+    assert out is not None and pick(r.scenario.meta.name) in out.read_text(encoding="utf-8")
+    assert str(out) in w.statusbar.currentMessage()
     # what-if branch from the current time
     r.seek(30)
     r.branch()
@@ -521,6 +527,32 @@ def test_record_from_gui(win, tmp_path):
 
     with Archive.open(path) as a:
         assert a.duration == pytest.approx(15)
+
+
+def test_report_from_live_recording(win, tmp_path, monkeypatch):
+    """文件 → 生成评估报告 on a live drill that is being recorded (the file dialog bypassed)."""
+    pytest.importorskip("drillsim.report")
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QFileDialog
+
+    from drillsim.core.i18n import pick
+
+    act = win.win.findChild(QAction, "actionReport")
+    assert act is not None and act in win.win.findChild(QWidget, "menuFile").actions()
+    act.trigger()  # not recorded yet: nothing to report, says how (a message box, offscreen)
+    assert "记录到档案" in win.statusbar.currentMessage()
+    box = win.win.findChild(QWidget, "reportHintBox")
+    assert box is not None and box.isVisible()
+    box.close()
+    win.controller.start_recording(tmp_path / "live.drill")
+    win.controller.advance_to(20)
+    out = tmp_path / "aar.html"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "HTML (*.html)")))
+    act.trigger()
+    html = out.read_text(encoding="utf-8")
+    assert pick(win.controller.session.scenario.meta.name) in html
+    assert str(out) in win.statusbar.currentMessage()
+    win.controller.stop_recording()
 
 
 def test_none_dealloc_canary(qtbot):
