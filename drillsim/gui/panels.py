@@ -509,9 +509,10 @@ class TraineeConsole:
         hdr.setStretchLastSection(False)
         hdr.setMinimumSectionSize(36)
         hdr.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for c, width in ((1, 50), (2, 70), (3, 84)):
-            hdr.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
-            self.incidents.setColumnWidth(c, width)
+        hdr.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)  # short: 1, 2, 3
+        hdr.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)  # 处置中 / In progress, 3/10
+        hdr.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)  # T+00:59, or a task's units (elided)
+        self.incidents.setColumnWidth(3, 84)
         self.incidents.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.supplies.setColumnWidth(0, 230)
         self.shelters.setColumnWidth(0, 150)
