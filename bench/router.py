@@ -136,7 +136,7 @@ def bench_reroute(net: RoadNetwork, router: Router, n_units: int, rng: np.random
     closed = busiest_roads(routes, 40)
     # each unit is 20 % along its route; it re-routes from the next node
     starts = []
-    for (o, d, v), r in zip(tr, routes, strict=True):
+    for (_o, d, v), r in zip(tr, routes, strict=True):
         k = max(0, int(len(r.nodes) * 0.2) - 1)
         if set(r.roads[k + 1:].tolist()) & set(closed):
             starts.append((int(r.nodes[k + 1]), d, v))

@@ -11,5 +11,5 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_ruff_clean():
     ruff = Path(sys.executable).parent / "ruff"
-    r = subprocess.run([str(ruff), "check", "drillsim", "tests"], cwd=ROOT, capture_output=True, text=True)
+    r = subprocess.run([str(ruff), "check", "drillsim", "tests", "bench"], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
