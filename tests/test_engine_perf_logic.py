@@ -220,3 +220,65 @@ def test_kept_search_cut_to_a_smaller_limit_equals_a_new_search(city):
         assert np.array_equal(d1, d2) and np.array_equal(p1, p2)
     assert router.stats["search"] == 4 and np.isfinite(big).sum() >= np.isfinite(a).sum()  # to: 3 growing
     assert router.stats["search_kept"] == 3
+
+
+def _small_drill(hours: float = 12.0):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from common import scaled_scenario
+
+    from drillsim.response.simulation import Simulation
+
+    m = grid_city(2500, seed=5)
+    sc, closures = scaled_scenario(m, 80, 400, hours, 5)
+    sim = Simulation(sc, map_data=m)
+    for t, road in closures:
+        idx = sim.world.net.road_index[road]
+        sim.at(max(0.0, t - 1e-3), lambda idx=idx: sim.world.set_roads([idx], "closed", cause="debris"))
+    return sim
+
+
+def test_free_unit_index_matches_a_scan(monkeypatch):
+    from drillsim.response.dispatcher import Dispatcher
+
+    orig = Dispatcher.free_capable
+    checked = [0]
+
+    def checking(self, kind):
+        got = orig(self, kind)
+        assert got == [u for u in self.capable(kind) if u.free]
+        checked[0] += 1
+        return got
+
+    monkeypatch.setattr(Dispatcher, "free_capable", checking)
+    sim = _small_drill()
+    sim.run_until(150.0)
+    for u in list(sim.units.values())[::7]:  # recalls (idle, driving, working) must keep the index right
+        u.recall()
+    sim.run_until(12 * 60.0)
+    assert checked[0] > 50
+    for kind, index in sim.dispatcher._free_of.items():
+        assert [u for _, u in sorted((i, u) for u, i in index.items())] == \
+            [u for u in sim.dispatcher.capable(kind) if u.free]
+
+
+def test_best_task_for_matches_a_full_search():
+    sim = _small_drill()
+    sim.run_until(6 * 60.0)
+    d, router = sim.dispatcher, sim.world.router
+    fresh = Router(sim.world.net, shared_trees=False)
+    compared = 0
+    for u in sim.units.values():
+        if u.route is None and u.node in router.hubs:
+            continue  # hub units read hub trees (class-scaled times): covered by the engine tests
+        got = d.best_task_for(u)
+        cands = [t for kind, ts in d.open_by_kind().items() if u.can(kind) for t in ts.values() if d.needy(t)]
+        dist = fresh.times_from(u.current_node(), u.vehicle, u.spec.ppe)
+        scored = [(float(dist[t.node]) + d.penalty * (t.priority - 1), t.created, t.id, t) for t in cands
+                  if np.isfinite(dist[t.node])]
+        exp = min(scored, key=lambda s: s[:3])[3] if scored else None
+        assert got is exp
+        compared += exp is not None
+    assert compared >= 5

@@ -36,6 +36,9 @@ class Dispatcher:
         self.penalty = float(p.get("priority_penalty_min", 60))
         self._capable_n = -1
         self._capable_of: dict[str, list[Unit]] = {}
+        self._pos_of: dict[str, dict[Unit, int]] = {}
+        self._free_of: dict[str, dict[Unit, int]] = {}
+        """Free capable units per kind (unit -> its place in ``capable``), kept by :meth:`unit_changed`."""
         self._indexed = 0
         self._open: dict[str, dict[str, Task]] = {}
 
@@ -45,10 +48,30 @@ class Dispatcher:
         if self._capable_n != len(self.sim.units):
             self._capable_n = len(self.sim.units)
             self._capable_of = {}
+            self._free_of = {}
+            self._pos_of = {}
         units = self._capable_of.get(kind)
         if units is None:
             units = self._capable_of[kind] = [u for u in self.sim.units.values() if u.can(kind)]
+            pos = self._pos_of[kind] = {u: i for i, u in enumerate(units)}
+            self._free_of[kind] = {u: i for u, i in pos.items() if u.free}
         return units
+
+    def free_capable(self, kind: str) -> list[Unit]:
+        """The free units of :meth:`capable` (same order), from a running index: no scan of busy units."""
+        self.capable(kind)
+        free = self._free_of[kind]
+        return [u for _, u in sorted((i, u) for u, i in free.items())] if len(free) > 1 else list(free)
+
+    def unit_changed(self, unit: Unit, free: bool) -> None:
+        """A unit became free or busy (called by the unit when ``unit.free`` flips)."""
+        for kind, index in self._free_of.items():
+            if free:
+                i = self._pos_of[kind].get(unit)
+                if i is not None:
+                    index[unit] = i
+            else:
+                index.pop(unit, None)
 
     def open_by_kind(self) -> dict[str, dict[str, Task]]:
         """Open tasks per kind: new board tasks are indexed incrementally, finished ones dropped lazily."""
@@ -136,9 +159,7 @@ class Dispatcher:
         at_hub: dict[int, list[tuple[Unit, tuple[str, bool], float]]] = {}
         scales: dict[tuple[str, bool], tuple[tuple[str, bool], float]] = {}
         hubs = router.hubs
-        for u in self.capable(task.kind):
-            if not u.free:
-                continue
+        for u in self.free_capable(task.kind):
             vk = (u.spec.vehicle, u.spec.ppe)
             cs = scales.get(vk)
             if cs is None:
@@ -226,11 +247,26 @@ class Dispatcher:
         for kind, tasks in self.open_by_kind().items():
             if not unit.can(kind):
                 continue
-            for t in list(tasks.values()):
-                if not t.open:
+            if kind == "suppress":
+                for t in list(tasks.values()):
+                    if t.finished is not None:
+                        del tasks[t.id]
+                    elif self.needy(t):
+                        candidates.append(t)
+                continue
+            p = self.params[kind]
+            max_units = int(p["max_units"])
+            per = float(p.get("per_unit", p.get("per_unit_t", 1)))
+            ceil = math.ceil
+            for t in list(tasks.values()):  # needy(t) with wanted_units inlined: this runs for every open task
+                if t.finished is not None:
                     del tasks[t.id]
-                elif self.needy(t):
-                    candidates.append(t)
+                    continue
+                n = len(t.units)
+                if n < max_units and not t.blocked_reason and t.quantity - t.done_qty - t.claimed > 1e-9:
+                    remaining = t.quantity - t.done_qty
+                    if remaining > 1e-9 and n < max(1, ceil(remaining / per)):
+                        candidates.append(t)
         if not candidates:
             return None
         router = self.sim.world.router
@@ -252,9 +288,10 @@ class Dispatcher:
                             for i in ok.tolist()), key=lambda s: s[:3])[3]
                 if exact or router.hub_time_exact(src, best.node, *cls):
                     return best
-        # a task outside a ball of radius ``limit`` scores more than limit + its penalty >= limit + p_min
+        # a task outside a ball of radius ``limit`` scores more than limit + its penalty >= limit + p_min;
+        # the first ball guesses travel times at twice their lower bounds (penalties are exact, not doubled)
         p_min = float(penalty.min())
-        limit = max(5.0, 2.0 * float((router.lower_bounds(src, nodes) + penalty).min()) - p_min)
+        limit = max(5.0, float((2.0 * router.lower_bounds(src, nodes) + penalty).min()) - p_min)
         reached_before = -1
         while True:
             dist = router.times_from(src, unit.vehicle, unit.spec.ppe, limit=limit)

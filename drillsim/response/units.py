@@ -60,6 +60,7 @@ class Unit:
         self._dest: int | None = None
         self._route_roads: frozenset[int] = frozenset()
         self._can: dict[str, bool] = {}
+        self._was_free = True  # what the dispatcher's index of free units was last told
         self.proc = sim.env.process(self._run())
 
     # ------------------------------------------------------------------ queries
@@ -71,6 +72,13 @@ class Unit:
     def free(self) -> bool:
         """Available for a new task: idle at base or driving home."""
         return self.status in (IDLE, RETURNING) and self._next is None and not self._recalled
+
+    def _sync_free(self) -> None:
+        """Tell the dispatcher's free-unit index when :attr:`free` flips (call after changing its inputs)."""
+        free = self.status in (IDLE, RETURNING) and self._next is None and not self._recalled
+        if free is not self._was_free:
+            self._was_free = free
+            self.sim.dispatcher.unit_changed(self, free)
 
     def can(self, kind: str) -> bool:
         """Whether the unit has the skill and capacity for a task kind (fixed per unit, cached)."""
@@ -114,6 +122,7 @@ class Unit:
     def assign(self, task: Task) -> None:
         """Give the unit its next task (it must be free); wakes or diverts it."""
         self._next = task
+        self._sync_free()
         if self.sim.env.active_process is self.proc:
             return  # the unit is choosing its own next task: its loop picks it up
         if self.status == IDLE:
@@ -125,6 +134,7 @@ class Unit:
     def recall(self) -> None:
         self._recalled = True
         self._next = None
+        self._sync_free()
         if self.status == IDLE:
             if not self._wake.triggered:
                 self._wake.succeed()
@@ -150,6 +160,7 @@ class Unit:
     def _set_status(self, status: str) -> None:
         if status != self.status:
             self.status = status
+            self._sync_free()
             self._emit("unit.status", status=status, task=self.task.id if self.task else None)
 
     def _run(self) -> Generator:
@@ -173,6 +184,7 @@ class Unit:
                 self.task = None
                 self._emit("unit.recalled")
                 self._next = None
+                self._sync_free()
                 if self.node != self.base_node:
                     self._set_status(RETURNING)
                     try:
@@ -182,6 +194,7 @@ class Unit:
                 self._set_status(IDLE)
                 continue
             task, self._next = self._next, None
+            self._sync_free()
             if task is None:
                 continue
             self.task = task
@@ -278,6 +291,7 @@ class Unit:
                     # remember and honour after the edge is finished
                     if intr.cause == "recall":
                         self._recalled = True
+                        self._sync_free()
                 self._reroute = False
         self.node = node
 
