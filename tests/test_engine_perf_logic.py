@@ -282,3 +282,12 @@ def test_best_task_for_matches_a_full_search():
         assert got is exp
         compared += exp is not None
     assert compared >= 5
+
+
+def test_route_index_at_matches_position(city):
+    net, router = _fresh(city)
+    r = router.route(0, net.n_nodes - 1)
+    for elapsed in [-1.0, 0.0, *r.times.tolist(), *(r.times[:-1] + np.diff(r.times) / 2).tolist(), r.minutes + 5]:
+        assert r.index_at(elapsed) == r.position(net, elapsed)[2]
+    one = router.route(7, 7)
+    assert one.index_at(3.0) == one.position(net, 3.0)[2] == 0

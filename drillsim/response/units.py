@@ -100,8 +100,7 @@ class Unit:
     def current_node(self) -> int:
         """The last node passed (the node the unit is at when not moving)."""
         if self.route is not None:
-            _, _, k = self.route.position(self.sim.world.net, self.sim.env.now - self.route_t0)
-            return int(self.route.nodes[k])
+            return int(self.route.nodes[self.route.index_at(self.sim.env.now - self.route_t0)])
         return int(self.node)
 
     def position(self, t: float | None = None) -> tuple[float, float]:

@@ -56,6 +56,14 @@ class Route:
     def minutes(self) -> float:
         return float(self.times[-1]) if len(self.times) else 0.0
 
+    def index_at(self, elapsed: float) -> int:
+        """Index of the last node passed after ``elapsed`` minutes (:meth:`position`'s third value)."""
+        if len(self.nodes) == 1 or elapsed <= 0:
+            return 0
+        if elapsed >= self.times[-1]:
+            return len(self.nodes) - 1
+        return int(np.searchsorted(self.times, elapsed, side="right")) - 1
+
     def position(self, net: RoadNetwork, elapsed: float) -> tuple[float, float, int]:
         """(x, y, index of the last node passed) after ``elapsed`` minutes along the route."""
         if len(self.nodes) == 1 or elapsed <= 0:
