@@ -8,7 +8,7 @@ Layout (schema version 1; see docs/archive.md)::
                                                     the event stream; hash_i = sha256(hash_{i-1} +
                                                     canonical event JSON), hash_{-1} = scenario sha256
     snapshots(t REAL PRIMARY KEY, seq, codec, state)
-                                                    ReplayState every 60 sim min (zlib JSON)
+                                                    ReplayState every 30 sim min (zlib JSON)
     notes(id INTEGER PRIMARY KEY, t, seq, by, text, data)
     blobs(name TEXT PRIMARY KEY, codec, data)       node_xy: the map's node coordinates
 
@@ -58,6 +58,11 @@ def chain_next(prev: str, event_json: str) -> str:
     return hashlib.sha256((prev + event_json).encode()).hexdigest()
 
 
+try:  # orjson parses the stored event JSON ~3x faster: seeking is mostly decoding
+    from orjson import loads as _loads
+except ImportError:  # pragma: no cover - optional speed-up
+    _loads = json.loads
+
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -68,7 +73,7 @@ def pack_json(obj: Any) -> bytes:
 
 def unpack_json(codec: str, data: bytes) -> Any:
     raw = zlib.decompress(data) if codec == "zlib-json" else data
-    return json.loads(raw)
+    return _loads(raw)
 
 
 def pack_xy(x: np.ndarray, y: np.ndarray) -> bytes:
@@ -238,7 +243,7 @@ class Archive:
             q += " AND type LIKE ?"
             args.append(types.replace("%", "") + "%")
         for seq, t, ty, data in self.con.execute(q + " ORDER BY seq", args):
-            yield Event(t, ty, json.loads(data), seq)
+            yield Event(t, ty, _loads(data), seq)
 
     def notes(self) -> list[dict[str, Any]]:
         return [{"t": t, "seq": seq, "by": by, "text": text, **json.loads(data)} for t, seq, by, text, data in

@@ -1,7 +1,7 @@
 """Record a live (or headless) drill session into a ``.drill`` archive as it runs.
 
 The recorder listens to the event stream and the session's inputs, keeps the
-hash chain and a :class:`ReplayState` (for snapshots every 60 sim minutes), and
+hash chain and a :class:`ReplayState` (for snapshots every 30 sim minutes), and
 writes in batches: it commits whenever at least ``commit_every`` wall seconds have
 passed since the last commit (checked on every event and input, and by
 :meth:`Recorder.poll`, which a GUI timer or a paced CLI loop calls between
@@ -34,7 +34,7 @@ from drillsim.record.archive import (
 )
 from drillsim.record.replay_state import ReplayState, context_from_sim
 
-SNAPSHOT_EVERY = 60.0
+SNAPSHOT_EVERY = 30.0
 """Sim minutes between replay-state snapshots."""
 
 
