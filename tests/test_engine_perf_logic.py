@@ -226,8 +226,12 @@ def _small_drill(hours: float = 12.0):
     import sys
     from pathlib import Path
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-    from common import scaled_scenario
+    bench = str(Path(__file__).resolve().parents[1] / "bench")
+    sys.path.insert(0, bench)
+    try:
+        from common import scaled_scenario
+    finally:
+        sys.path.remove(bench)
 
     from drillsim.response.simulation import Simulation
 
