@@ -14,7 +14,6 @@ from drillsim.cli.summary import print_summary
 from drillsim.core.i18n import tr
 from drillsim.exercise.order_file import load_orders
 from drillsim.exercise.session import Session
-from drillsim.response.simulation import Simulation
 from drillsim.scenario import load_scenario
 
 NAME = "run"
@@ -88,13 +87,3 @@ def _drive(sim: Session, show_progress: bool) -> None:
         task = bar.add_task("sim", total=sim.duration)
         sim.run(progress=lambda t: bar.update(task, completed=t), step=30.0)
 
-
-def result_of(sim: Simulation) -> dict:
-    return {
-        "scenario": sim.scenario.meta.name,
-        "seed": sim.seed,
-        "events": len(sim.events),
-        "digest": sim.events.digest,
-        "sim_minutes": sim.now,
-        "kpis": sim.kpis.summary(),
-    }

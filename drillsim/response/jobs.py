@@ -12,7 +12,6 @@ without doing the same part twice; a claim is released if the unit is recalled.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING
 
@@ -261,6 +260,3 @@ class Jobs:
                 self.sim.board.check_done(task)
                 return
 
-
-def ceil_div(a: float, b: float) -> int:
-    return max(1, math.ceil(a / max(b, 1e-9)))

@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from drillsim.response.units import RECALLED
-
 if TYPE_CHECKING:
     from drillsim.response.simulation import Simulation
 
@@ -82,8 +80,6 @@ class Orders:
                                 "unit is carrying people or supplies; re-task it after it unloads")
         if u.task is t or (u._next is t):
             return self._accept("dispatch", by, {**args, "already": True})  # consistent with what happens
-        if u.status == RECALLED:
-            return self._reject("dispatch", by, args, "队伍已撤回", "unit was recalled")
         res = self._accept("dispatch", by, args)
         self.sim.dispatcher.assign(u, t, by=by)
         return res

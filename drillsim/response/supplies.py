@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
-from drillsim.scenario.model import TIERS
-
 if TYPE_CHECKING:
     from drillsim.response.simulation import Simulation
     from drillsim.response.tasks import Task
@@ -27,7 +25,6 @@ class SupplySystem:
         self.catalog = sim.scenario.supplies
         self.delivered_total: dict[str, float] = {}
         self.requested_total: dict[str, float] = {}
-        self.delivered_by_tier: dict[str, dict[str, float]] = {t: {} for t in TIERS}
         self._contracts_used: set[tuple[str, int]] = set()
         self._production_on: set[tuple[str, int]] = set()
 

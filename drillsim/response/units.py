@@ -9,7 +9,6 @@ interpolated along the current route, for display.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
@@ -25,8 +24,8 @@ if TYPE_CHECKING:
     from drillsim.response.simulation import Simulation
     from drillsim.response.tasks import Task
 
-IDLE, ENROUTE, WORKING, TRANSPORTING, RETURNING, STUCK, RECALLED = (
-    "idle", "enroute", "working", "transporting", "returning", "stuck", "recalled")
+IDLE, ENROUTE, WORKING, TRANSPORTING, RETURNING, STUCK = (
+    "idle", "enroute", "working", "transporting", "returning", "stuck")
 
 
 class Recall(Exception):
@@ -52,7 +51,6 @@ class Unit:
         self.load_people = 0
         self.load_items: dict[str, float] = {}
         self.claimed = 0.0
-        self.busy_minutes = 0.0
         self._wake = sim.env.event()
         self._next: Task | None = None
         self._reroute = False
@@ -197,14 +195,12 @@ class Unit:
             if task is None:
                 continue
             self.task = task
-            started = env.now
             try:
                 yield from self.sim.jobs.run(self, task)
             except (Recall, simpy.Interrupt):
                 pass
             finally:
                 self.sim.jobs.release(self, task)
-                self.busy_minutes += env.now - started
                 self.task = None
             if not self._recalled and self._next is None:
                 self._set_status(RETURNING if self.node != self.base_node else IDLE)
@@ -331,11 +327,3 @@ def work_minutes(kind: str, quantity: float, team_size: int) -> float:
     p = catalog.task_params()[kind]
     return float(p["setup_min"]) + float(p["per_item_person_min"]) * quantity / max(1, team_size)
 
-
-def nearest_by_time(times: np.ndarray, nodes: dict[str, int]) -> tuple[str | None, float]:
-    best, best_t = None, math.inf
-    for pid, n in nodes.items():
-        t = float(times[n])
-        if t < best_t:
-            best, best_t = pid, t
-    return best, best_t
