@@ -101,6 +101,16 @@ class Hazard:
     def overlay(self, t: float) -> dict[str, Any]:
         return {}
 
+    def map_cells(self, n: int) -> tuple[float, float, float, np.ndarray, np.ndarray] | None:
+        """(x0, y0, cell, X, Y): centres of an n x n grid of square cells over the map, for overlays
+        of fields computed anywhere (intensity, plume); None without a world."""
+        if self.ctx is None:
+            return None
+        x0, y0, x1, y1 = self.ctx.world.map.bounds
+        cell = max(x1 - x0, y1 - y0) / n
+        X, Y = np.meshgrid(x0 + (np.arange(n) + 0.5) * cell, y0 + (np.arange(n) + 0.5) * cell)
+        return x0, y0, cell, X, Y
+
     def summary(self, t: float) -> dict[str, Any]:
         return {"id": self.id, "type": self.type, "started": self.started}
 

@@ -259,13 +259,10 @@ class ChemicalRelease(Hazard):
         return out
 
     def overlay(self, t: float, n: int = 100) -> dict[str, Any]:
-        if self.ctx is None:
+        cells = self.map_cells(n)
+        if cells is None:
             return {}
-        x0, y0, x1, y1 = self.ctx.world.map.bounds
-        cell = max(x1 - x0, y1 - y0) / n
-        xs = x0 + (np.arange(n) + 0.5) * cell
-        ys = y0 + (np.arange(n) + 0.5) * cell
-        X, Y = np.meshgrid(xs, ys)
+        x0, y0, cell, X, Y = cells
         ppm = mg_m3_to_ppm(self.concentration(X, Y, t), self.mw, self.mv)
         return {"kind": "grid", "field": "aegl_zone", "x0": x0, "y0": y0, "cell": cell,
                 "values": self.zone_of(ppm).tolist(),

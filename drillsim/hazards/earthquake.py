@@ -301,13 +301,10 @@ class Earthquake(Hazard):
         return {"intensity": round(i, 2), "intensity_roman": roman(i), "pga_g": round(float(intensity_to_pga_g(i)), 3)}
 
     def overlay(self, t: float, n: int = 100) -> dict[str, Any]:
-        if self.ctx is None:
+        cells = self.map_cells(n)
+        if cells is None:
             return {}
-        x0, y0, x1, y1 = self.ctx.world.map.bounds
-        cell = max(x1 - x0, y1 - y0) / n
-        xs = x0 + (np.arange(n) + 0.5) * cell
-        ys = y0 + (np.arange(n) + 0.5) * cell
-        X, Y = np.meshgrid(xs, ys)
+        x0, y0, cell, X, Y = cells
         started = self.started and (self.started_at is None or t >= self.started_at)
         I = self.intensity(X, Y, t) if started else np.zeros_like(X)
         return {"kind": "grid", "field": "intensity", "x0": x0, "y0": y0, "cell": cell,
