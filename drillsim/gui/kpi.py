@@ -59,6 +59,11 @@ def kpi_values(sim) -> dict[str, float]:
     for h in sim.hazards.values():
         if h.type == "chemical" and h.started:
             exposure += float(h.summary(sim.now).get("person_minutes_above_aegl2", 0.0))
+    return _series(k, open_inc, sheltered, exposure)
+
+
+def _series(k: dict[str, Any], open_inc: int, sheltered: float, exposure: float) -> dict[str, float]:
+    """The charted values, live or replayed, from the KPI summary and what it lacks."""
     out = {"open": float(open_inc), "shelter": sheltered, "supplies": float(k.get("supplies_delivered_t") or 0.0),
            "exposure": exposure, "rescued": float(k.get("rescued") or 0)}
     score = _score(k)
@@ -77,12 +82,7 @@ def state_kpi_values(state: dict[str, Any]) -> dict[str, float]:
         for d in (h.get("last") or {}).values():
             if isinstance(d, dict) and isinstance(d.get("person_minutes_above_aegl2"), (int, float)):
                 exposure = max(exposure, float(d["person_minutes_above_aegl2"]))
-    out = {"open": float(open_inc), "shelter": sheltered, "supplies": float(k.get("supplies_delivered_t") or 0.0),
-           "exposure": exposure, "rescued": float(k.get("rescued") or 0)}
-    score = _score(k)
-    if score is not None:
-        out["score"] = score
-    return out
+    return _series(k, open_inc, sheltered, exposure)
 
 
 class KpiPanel(QWidget):
