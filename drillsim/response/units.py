@@ -160,16 +160,22 @@ class Unit:
             self._sync_free()
             self._emit("unit.status", status=status, task=self.task.id if self.task else None)
 
+    def _drive_home(self) -> Generator:
+        """Return to base; False if a new task or a recall diverted the unit on the way."""
+        if self.node != self.base_node:
+            self._set_status(RETURNING)
+            try:
+                yield from self.travel(self.base_node, interruptible=True)
+            except Recall:
+                return False
+        return True
+
     def _run(self) -> Generator:
         env = self.sim.env
         while True:
             if self._next is None and not self._recalled:
-                if self.node != self.base_node:
-                    self._set_status(RETURNING)
-                    try:
-                        yield from self.travel(self.base_node, interruptible=True)
-                    except Recall:
-                        continue
+                if not (yield from self._drive_home()):
+                    continue
                 if self._next is None and not self._recalled:
                     self._set_status(IDLE)
                     self.sim.dispatcher.unit_free(self)
@@ -182,12 +188,8 @@ class Unit:
                 self._emit("unit.recalled")
                 self._next = None
                 self._sync_free()
-                if self.node != self.base_node:
-                    self._set_status(RETURNING)
-                    try:
-                        yield from self.travel(self.base_node, interruptible=True)
-                    except Recall:
-                        continue
+                if not (yield from self._drive_home()):
+                    continue
                 self._set_status(IDLE)
                 continue
             task, self._next = self._next, None
