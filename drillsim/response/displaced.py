@@ -74,12 +74,9 @@ class DisplacedPeople:
         shelters = world.of_kind("shelter")
         if any(world.shelter_free(p.id) > 0 and math.hypot(p.at[0] - x, p.at[1] - y) <= reach for p in shelters):
             return
-        closed = sorted((math.hypot(p.at[0] - x, p.at[1] - y), p.id) for p in shelters
-                        if not world.shelter_open[p.id] and p.capacity > world.occupancy[p.id]
-                        and p.id not in world.shelters_held_closed)
+        closed = sorted((math.hypot(p.at[0] - x, p.at[1] - y), p.id) for p in self.sim.openable_shelters())
         if closed and closed[0][0] <= reach:
-            world.shelter_open[closed[0][1]] = True
-            self.sim.events.emit(self.sim.env.now, "shelter.opened", place=closed[0][1], by="auto")
+            self.sim.open_shelter_auto(closed[0][1])
 
     def _arrive(self, cid: str, sid: str, people: int, minutes: float) -> Generator:
         yield self.sim.env.timeout(minutes)

@@ -26,7 +26,7 @@ from drillsim.response.orders import Orders
 from drillsim.response.supplies import SupplySystem
 from drillsim.response.units import Unit
 from drillsim.scenario.maps import MapData, load_map
-from drillsim.scenario.model import Scenario
+from drillsim.scenario.model import Place, Scenario
 from drillsim.world.world import World
 
 
@@ -145,12 +145,22 @@ class Simulation:
         best = min(ok, key=lambda pid: (float(times[world.node_of(pid)]), pid))
         return best if times[world.node_of(best)] < float("inf") else None
 
-    def auto_open_shelter(self, unit: Unit) -> str | None:
-        """Auto mode stands in for the trainee: open the nearest closed shelter with room."""
+    def openable_shelters(self) -> list[Place]:
+        """Closed shelters with room that auto mode may open (not those closed by a decision)."""
         world = self.world
-        closed = [p.id for p in world.of_kind("shelter")
-                  if not world.shelter_open[p.id] and p.capacity > world.occupancy[p.id]
-                  and p.id not in world.shelters_held_closed]
+        return [p for p in world.of_kind("shelter")
+                if not world.shelter_open[p.id] and p.capacity > world.occupancy[p.id]
+                and p.id not in world.shelters_held_closed]
+
+    def open_shelter_auto(self, pid: str) -> None:
+        """Auto mode stands in for the trainee and opens a shelter."""
+        self.world.shelter_open[pid] = True
+        self.events.emit(self.env.now, "shelter.opened", place=pid, by="auto")
+
+    def auto_open_shelter(self, unit: Unit) -> str | None:
+        """Auto mode stands in for the trainee: open the closed shelter nearest to a unit by travel time."""
+        world = self.world
+        closed = [p.id for p in self.openable_shelters()]
         if not closed:
             return None
         times = world.router.times_from_nearest(unit.node, [world.node_of(p) for p in closed], unit.vehicle,
@@ -158,8 +168,7 @@ class Simulation:
         best = min(closed, key=lambda pid: (float(times[world.node_of(pid)]), pid))
         if not times[world.node_of(best)] < float("inf"):
             return None
-        world.shelter_open[best] = True
-        self.events.emit(self.env.now, "shelter.opened", place=best, by="auto")
+        self.open_shelter_auto(best)
         return best
 
     def state(self) -> dict[str, Any]:
