@@ -1,0 +1,1 @@
+"""Real maps: import OpenStreetMap roads and places and DEM elevation into a DrillSim map folder."""
