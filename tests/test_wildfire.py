@@ -17,16 +17,84 @@ MPH = 0.44704
 # USDA For. Serv. Gen. Tech. Rep. INT-122, Table 1 ("rate of spread, chains/h" and
 # "flame length, ft") computed for 8 % dead fuel moisture, 100 % live fuel moisture
 # and a 5 mi/h midflame wind on level ground.
-ANDERSON_1982 = {1: (78, 4), 3: (104, 12), 4: (75, 19), 9: (7.5, 2.6), 10: (7.9, 4.8), 13: (13.5, 10.5)}
+ANDERSON_1982 = {1: (78, 4), 2: (35, 6), 3: (104, 12), 4: (75, 19), 5: (18, 4), 6: (32, 6),
+                 7: (20, 5), 8: (1.6, 1), 9: (7.5, 2.6), 10: (7.9, 4.8), 11: (6.0, 3.5),
+                 12: (13, 8), 13: (13.5, 10.5)}
+# FM5 and FM7 are not reproducible from the Rothermel-Albini equations as BehavePlus
+# computes them (see the BehavePlus 5 check below and docs/models-wildfire.md): the
+# equations give 14.5 and 26.1 ch/h. They are checked against the equations' own
+# sensitivity instead (test_fm5_fm7_anderson_values_bracketed_by_live_moisture).
+ANDERSON_REPRODUCED = sorted(set(ANDERSON_1982) - {5, 7})
 
 
-@pytest.mark.parametrize("fm", sorted(ANDERSON_1982))
+@pytest.mark.parametrize("fm", ANDERSON_REPRODUCED)
 def test_rothermel_matches_anderson_1982_table(fm):
     ros_ch_h, flame_ft = ANDERSON_1982[fm]
     r = roth.behave(fm, MOIST_8, midflame_wind_m_s=5 * MPH)
-    assert r["ros_head_m_min"] / roth.CH_PER_H_TO_M_MIN == pytest.approx(ros_ch_h, rel=0.05)
-    # published flame lengths are rounded to 0.5-1 ft
-    assert r["flame_m"] / roth.FT == pytest.approx(flame_ft, rel=0.10)
+    # stated tolerance: rate of spread within 10 %, flame length within the table's
+    # rounding (whole feet above 5 ft, else 0.5 ft) plus 5 %
+    assert r["ros_head_m_min"] / roth.CH_PER_H_TO_M_MIN == pytest.approx(ros_ch_h, rel=0.10)
+    step = 1.0 if flame_ft >= 5 else 0.5
+    assert abs(r["flame_m"] / roth.FT - flame_ft) <= step / 2 + 0.05 * flame_ft
+
+
+def test_fm5_fm7_anderson_values_bracketed_by_live_moisture():
+    """FM5 sits on the live-extinction knife edge: M_x,live = 107.8 % at 8 % dead moisture,
+    so 100 % live moisture damps the live fuel to eta_M = 0.19 and the rate falls from
+    26.7 (80 %) to 14.5 ch/h (100 %). Anderson's 18 ch/h lies inside that band; FM7's 20
+    ch/h lies inside its 100-200 % band. Nothing in the equations moves both the same way."""
+    def ros(fm, live):
+        m = dict(MOIST_8, live_woody=live)
+        return roth.behave(fm, m, midflame_wind_m_s=5 * MPH)["ros_head_m_min"] / roth.CH_PER_H_TO_M_MIN
+    st5 = roth.fuel_state(5, MOIST_8)
+    assert st5.mx_live == pytest.approx(1.078, abs=0.002)
+    assert ros(5, 1.0) < ANDERSON_1982[5][0] < ros(5, 0.8)
+    assert ros(7, 2.0) < ANDERSON_1982[7][0] < ros(7, 1.0)
+
+
+# BehavePlus 5 SURFACE runs recorded in the GridFire test suite (pyregence/gridfire,
+# test/gridfire/behaveplus_results.clj): Scott & Burgan (2005, RMRS-GTR-153) static fuel
+# models with live woody fuel, moisture 1h/10h/100h 4/4/6 %, herb 30 %, woody 70 %.
+# Columns: ROS no wind no slope (ch/h), flame length (ft), reaction intensity
+# (Btu/ft2/min), live moisture of extinction (%), ROS at 10 mi/h midflame upslope on a
+# 20 % slope (ch/h). These exercise every live-fuel term (M_x,live from W', the live
+# heat sink, the f_i / f_ij and size-class weightings) that the 13 models share.
+SB_MODELS = {  # depth ft, Mx dead, loads t/ac (1h, 10h, 100h, herb, woody), SAV 1h/herb/woody
+    "SH2": (1.0, .15, (1.35, 2.4, .75, 0, 3.85), (2000, 1800, 1600)),
+    "SH3": (2.4, .40, (.45, 3.0, 0, 0, 6.2), (1600, 1800, 1400)),
+    "SH4": (3.0, .30, (.85, 1.15, .2, 0, 2.55), (2000, 1800, 1600)),
+    "SH5": (6.0, .15, (3.6, 2.1, 0, 0, 2.9), (750, 1800, 1600)),
+    "SH6": (2.0, .30, (2.9, 1.45, 0, 0, 1.4), (750, 1800, 1600)),
+    "SH7": (6.0, .15, (3.5, 5.3, 2.2, 0, 3.4), (750, 1800, 1600)),
+    "SH8": (3.0, .40, (2.05, 3.4, .85, 0, 4.35), (750, 1800, 1600)),
+    "TU2": (1.0, .30, (.95, 1.8, 1.25, 0, .2), (2000, 1800, 1600)),
+    "TU4": (0.5, .12, (4.5, 0, 0, 0, 2.0), (2300, 1800, 2000)),
+    "TU5": (1.0, .25, (4, 4, 3, 0, 3), (1500, 1800, 750)),
+}
+BEHAVEPLUS5 = {
+    "SH2": (0.8, 1.8, 6083, 124, 24.6), "SH3": (0.3, 0.8, 1981, 53, 12.6),
+    "SH4": (1.8, 2.1, 3610, 128, 108.3), "SH5": (2.9, 3.6, 5720, 337, 174.2),
+    "SH6": (1.6, 2.8, 5375, 670, 68.2), "SH7": (2.4, 3.8, 7668, 356, 113.6),
+    "SH8": (1.7, 3.2, 8462, 197, 69.6), "TU2": (1.0, 1.2, 2059, 2392, 40.5),
+    "TU4": (1.4, 2.2, 6882, 503, 46.4), "TU5": (1.2, 3.0, 9075, 737, 26.0),
+}
+
+
+@pytest.mark.parametrize("code", sorted(SB_MODELS))
+def test_rothermel_reproduces_behaveplus5_live_fuel_models(code):
+    depth, mx, loads, (s1, sh, sw) = SB_MODELS[code]
+    fm = roth.FuelModel(0, tuple(x * roth.TONS_AC_TO_LB_FT2 for x in loads), (s1, 109, 30, sh, sw),
+                        depth, mx, 8000, 32, 0.0555, 0.010, {})
+    moist = {"d1h": .04, "d10h": .04, "d100h": .06, "live_herb": .30, "live_woody": .70}
+    ros0, flame, ir, mx_live, ros_ws = BEHAVEPLUS5[code]
+    st = roth.fuel_state(fm, moist)
+    assert st.ir == pytest.approx(ir, abs=0.6)  # printed to 1 Btu/ft2/min
+    assert st.mx_live * 100 == pytest.approx(mx_live, abs=0.6)
+    calm = roth.spread(st, 0.0, 0.0, 0.0, 0.0)
+    assert float(calm["ros_head_m_min"]) / roth.CH_PER_H_TO_M_MIN == pytest.approx(ros0, abs=0.051)
+    assert float(calm["flame_m"]) / roth.FT == pytest.approx(flame, abs=0.051)
+    windy = roth.spread(st, 10 * MPH, 0.0, 0.20, 0.0)
+    assert float(windy["ros_head_m_min"]) / roth.CH_PER_H_TO_M_MIN == pytest.approx(ros_ws, abs=0.051)
 
 
 def test_slope_and_wind_raise_spread_and_wind_limit_caps():

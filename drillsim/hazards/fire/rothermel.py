@@ -89,6 +89,8 @@ class FuelState:
     """residence time, min"""
     waf: float
     """unsheltered wind adjustment factor (20-ft wind -> midflame)"""
+    mx_live: float = 0.0
+    """live fuel moisture of extinction (fraction; 0 without live fuel), Albini (1976) p. 89"""
 
 
 def _moisture_damping(rm: float) -> float:
@@ -151,7 +153,8 @@ def fuel_state(model: int | FuelModel, moisture: dict[str, float]) -> FuelState:
     h = fm.depth
     waf = 1.83 / np.log((20.0 + 0.36 * h) / (0.13 * h))  # Albini & Baughman 1979, unsheltered
     return FuelState(r0=float(r0), ir=ir, sigma=sigma, beta_ratio=float(ratio), beta=float(beta),
-                     c=float(c), b=float(b), e=float(e), tr=384.0 / sigma, waf=float(waf))
+                     c=float(c), b=float(b), e=float(e), tr=384.0 / sigma, waf=float(waf),
+                     mx_live=float(mx_live) if a_live > 0 else 0.0)
 
 
 def length_to_breadth(u_mph: np.ndarray | float) -> np.ndarray | float:
