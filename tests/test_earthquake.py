@@ -122,10 +122,17 @@ def test_macroseismic_mean_damage_grade():
     assert a > d
 
 
-def test_gbt17742_pga_reference_values():
-    # GB/T 17742-2008 table: VI 0.63, VII 1.25, VIII 2.50, IX 5.00, X 10.0 m/s^2 (rounded)
-    pga = eq.intensity_to_pga_g(np.array([6, 7, 8, 9, 10])) * 9.80665
-    np.testing.assert_allclose(pga, [0.63, 1.26, 2.52, 5.04, 10.08], rtol=1e-9)
+def test_gbt17742_2020_pga_from_intensity():
+    # GB/T 17742-2020 appendix A, formula A.5: I_A = 3.17 lg(PGA) + 6.59 (PGA m/s^2), inverted.
+    g = 9.80665
+    pga = eq.intensity_to_pga_g(np.array([5.5, 6.0, 6.5, 7.0, 8.0, 9.0, 10.0])) * g
+    np.testing.assert_allclose(pga, [0.4530, 0.6514, 0.9367, 1.347, 2.785, 5.760, 11.91], rtol=2e-3)
+    # the superseded 2008 table (VI 0.63, VII 1.25, VIII 2.50, IX 5.00, X 10.0 m/s^2) stays
+    # within its own ranges (VI 0.45-0.89 ... X 7.08-14.14) under the 2020 relation
+    lo_hi = [(0.45, 0.89), (0.90, 1.77), (1.78, 3.53), (3.54, 7.07), (7.08, 14.14)]
+    for (lo, hi), p in zip(lo_hi, pga[[1, 3, 4, 5, 6]], strict=True):
+        assert lo <= p <= hi
+
 
 
 def test_jibson2007_newmark():

@@ -122,9 +122,9 @@ def intensity_field(x: np.ndarray, y: np.ndarray, epicentre: tuple[float, float]
 
 
 def intensity_to_pga_g(I: np.ndarray | float) -> np.ndarray:
-    """Reference PGA (g) for an intensity after GB/T 17742: 0.63 m/s^2 at VI, doubling per degree."""
-    p = params()["intensity_to_pga"]["pga_at_VI_m_s2"]
-    return p * np.power(2.0, np.asarray(I, dtype=float) - 6.0) / 9.80665
+    """PGA (g) for an intensity: inverse of GB/T 17742-2020 formula A.5, I_A = 3.17 lg(PGA) + 6.59."""
+    p = params()["intensity_to_pga"]
+    return np.power(10.0, (np.asarray(I, dtype=float) - p["b"]) / p["a"]) / 9.80665
 
 
 # ---------------------------------------------------------------- damage
