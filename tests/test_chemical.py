@@ -81,7 +81,7 @@ def test_verified_thresholds_match_the_printed_sources():
     # Values compared with the printed texts named in substances.yaml `checked_against`:
     # NIOSH IDLH documentation "Revised IDLH" lines (chlorine 10, benzene 500, propane 2,100 ppm);
     # PMC5777517 table 3 for H2S (AEGL 60 min 0.51 / 27 / 50 ppm, IDLH 100 ppm);
-    # NRC 2012 vol. 12 table 7-1 for propane (AEGL-1 1 h 5,500 ppm).
+    # NRC 2012 vol. 12 table 7-1 for propane (AEGL-1 10 min / 30 min / 1 h 10,000 / 6,900 / 5,500 ppm).
     s = ch.substances()
     printed = {
         ("chlorine", "aegl"): {1: 0.50, 2: 2.0, 3: 20}, ("chlorine", "idlh"): 10,
@@ -97,9 +97,37 @@ def test_verified_thresholds_match_the_printed_sources():
             assert sorted(v["aegl"]) == sorted(value)
             for lvl, ppm in value.items():
                 assert s[sid]["aegl_ppm"][lvl] == ppm
-    # what could not be checked stays flagged
+    assert s["propane"]["aegl_ppm_by_duration"][1][:3] == [10000, 6900, 5500]
+    # what could not be checked against a primary text stays flagged
     assert s["ammonia"]["verified"] == {"aegl": [], "idlh": False}
     assert s["benzene"]["verified"]["aegl"] == []
+
+
+# US EPA AEGL tables (ppm) for 10 min / 30 min / 1 h / 4 h / 8 h, levels 1-3 (final values;
+# benzene interim), as reproduced value for value in the public chemical database named in
+# substances.yaml `corroborated_by`.
+EPA_AEGL = {
+    "chlorine": {1: [0.50] * 5, 2: [2.8, 2.8, 2.0, 1.0, 0.71], 3: [50, 28, 20, 10, 7.1]},
+    "ammonia": {1: [30] * 5, 2: [220, 220, 160, 110, 110], 3: [2700, 1600, 1100, 550, 390]},
+    "hydrogen_sulfide": {1: [0.75, 0.60, 0.51, 0.36, 0.33], 2: [41, 32, 27, 20, 17],
+                         3: [76, 59, 50, 37, 31]},
+    "benzene": {1: [130, 73, 52, 18, 9.0], 2: [2000, 1100, 800, 400, 200],
+                3: [9700, 5600, 4000, 2000, 990]},
+    "propane": {1: [10000, 6900, 5500, 5500, 5500], 2: [17000] * 5, 3: [33000] * 5},
+}
+
+
+@pytest.mark.parametrize("sid", sorted(EPA_AEGL))
+def test_aegl_tables_all_durations(sid):
+    s = ch.substances()
+    for lvl, row in EPA_AEGL[sid].items():
+        for minutes, ppm in zip(ch.AEGL_DURATIONS_MIN, row, strict=True):
+            assert ch.aegl_for_duration(s[sid], minutes)[lvl] == pytest.approx(ppm)
+        # within a duration the levels rise; within a level the threshold never rises with time
+        assert all(a >= b for a, b in zip(row, row[1:], strict=False))
+    assert s[sid]["aegl_ppm"] == ch.aegl_for_duration(s[sid], 60)
+    with pytest.raises(ValueError, match="aegl_duration_min"):
+        ch.aegl_for_duration(s[sid], 45)
 
 
 def test_pasquill_table():
@@ -122,6 +150,20 @@ def test_plume_field_200x200_peaks_downwind():
     i, j = np.unravel_index(np.argmax(C), C.shape)
     assert X[i, j] > 0 and abs(Y[i, j]) < 100
 
+
+def test_short_release_uses_the_10_min_aegl_column():
+    # a 10-min chlorine puff judged against the 10-min AEGLs (2.8 / 50 ppm) draws a smaller
+    # AEGL-3 zone than against the default 60-min column (2.0 / 20 ppm)
+    spec = {"type": "chemical", "id": "c", "at": [0, 0], "start_min": 0, "substance": "chlorine",
+            "rate_kg_s": 2, "duration_min": 10, "wind": {"speed_m_s": 3, "from_deg": 270}, "stability": "D"}
+    h60 = ch.ChemicalRelease(spec)
+    h10 = ch.ChemicalRelease(dict(spec, aegl_duration_min=10))
+    assert h60.aegl_ppm == {1: 0.5, 2: 2.0, 3: 20.0} and h10.aegl_ppm == {1: 0.5, 2: 2.8, 3: 50.0}
+    x = np.linspace(0, 8000, 400)
+    ppm = ch.mg_m3_to_ppm(h60.concentration(x, np.zeros_like(x), 5.0), h60.mw, h60.mv)
+    assert (h10.zone_of(ppm) == 3).sum() < (h60.zone_of(ppm) == 3).sum()
+    with pytest.raises(ValueError, match="aegl_duration_min"):
+        ch.ChemicalRelease(dict(spec, aegl_duration_min=45))
 
 def _timed(f) -> float:
     t = time.perf_counter()

@@ -35,10 +35,30 @@ def dispersion_params() -> dict[str, Any]:
     return catalog.load_data("dispersion")
 
 
+AEGL_DURATIONS_MIN = (10, 30, 60, 240, 480)
+
+
 def substances() -> dict[str, Any]:
+    """Substance records; `aegl_ppm` is the 60-min column of the EPA AEGL table."""
     from drillsim.scenario import catalog
 
-    return {k: v for k, v in catalog.load_data("substances").items() if not k.startswith("_")}
+    out = {}
+    for k, v in catalog.load_data("substances").items():
+        if not k.startswith("_"):
+            out[k] = dict(v, aegl_ppm=aegl_for_duration(v, 60))
+    return out
+
+
+def aegl_for_duration(sub: dict[str, Any], minutes: int) -> dict[int, float]:
+    """AEGL-1/2/3 (ppm) for one of the tabulated exposure durations (10, 30, 60, 240, 480 min).
+
+    EPA publishes the five durations only and does not interpolate between them.
+    """
+    if minutes not in AEGL_DURATIONS_MIN:
+        raise ValueError(f"aegl_duration_min must be one of {', '.join(map(str, AEGL_DURATIONS_MIN))}, "
+                         f"got {minutes!r}")
+    col = AEGL_DURATIONS_MIN.index(minutes)
+    return {int(lvl): float(row[col]) for lvl, row in sub["aegl_ppm_by_duration"].items()}
 
 
 # ---------------------------------------------------------------- conversions
@@ -155,7 +175,8 @@ class ChemicalRelease(Hazard):
         p = dispersion_params()
         self.step = float(p["step_min"])
         self.mv = float(p["ppm_molar_volume_l"])
-        self.aegl_ppm = {int(k): float(v) for k, v in self.sub["aegl_ppm"].items()}
+        self.aegl_duration = int(spec.get("aegl_duration_min", 60))
+        self.aegl_ppm = aegl_for_duration(self.sub, self.aegl_duration)
         self.caveat = self._caveat()
         self.contaminated: set[int] = set()
         self.person_minutes: dict[str, float] = {}
@@ -295,7 +316,7 @@ class ChemicalRelease(Hazard):
                  mode=self.mode, rate_kg_s=self.rate if self.mode == "continuous" else None,
                  mass_kg=self.mass if self.mode == "instantaneous" else None, duration_min=self.duration,
                  stability=self.stability, terrain=self.terrain, plant=self.plant,
-                 aegl_ppm={str(k): v for k, v in self.aegl_ppm.items()})
+                 aegl_ppm={str(k): v for k, v in self.aegl_ppm.items()}, aegl_duration_min=self.aegl_duration)
         if self.caveat:
             ctx.emit("hazard.warning", id=self.id, hazard=self.type, message=self.caveat)
         comms = world.of_kind("community")
