@@ -51,6 +51,7 @@ from drillsim.gui.common import (
     pick,
     status_text,
 )
+from drillsim.hazards.overlay_style import AEGL_COLORS, INTENSITY_COLORS, overlay_rgba
 
 ROAD_STYLE = {  # class: (colour, width px); major roads get a grey casing
     "expressway": ("#9c7a1e", 3.2), "arterial": ("#f2d7a6", 2.4), "collector": ("#ffffff", 1.7),
@@ -79,8 +80,6 @@ LAYERS = ("terrain", "admin", "water", "roads", "hazards", "road_status", "place
 LAYER_ZH = {"terrain": "地形", "admin": "行政区划", "water": "水系", "roads": "道路", "hazards": "灾害态势",
             "road_status": "道路状态", "places": "重点场所", "labels": "注记", "incidents": "事件",
             "units": "队伍", "route": "路线预览"}
-INTENSITY_COLORS = {6: "#fff176", 7: "#ffb74d", 8: "#ff7043", 9: "#e53935", 10: "#8e0000", 11: "#4a0000"}
-AEGL_COLORS = {1: "#fdd835", 2: "#fb8c00", 3: "#d50000"}
 
 
 def shape_path(shape: str, s: float) -> QPainterPath:
@@ -279,63 +278,6 @@ def grid_image(values: np.ndarray, rgba: np.ndarray) -> QImage:
     return img.copy()  # own the buffer
 
 
-def _hex(c: str) -> tuple[int, int, int]:
-    q = QColor(c)
-    return q.red(), q.green(), q.blue()
-
-
-def overlay_rgba(ov: dict[str, Any], t: float) -> tuple[np.ndarray, np.ndarray] | None:
-    """Colour a hazard overlay grid; returns (values, rgba)."""
-    kind = ov.get("kind")
-    if kind == "grid":
-        v = np.array(ov["values"], dtype=float)
-        if v.ndim != 2 or v.size == 0:
-            return None
-        rgba = np.zeros((*v.shape, 4), dtype=np.uint8)
-        field = ov.get("field")
-        if field == "intensity":
-            for lvl, col in INTENSITY_COLORS.items():
-                m = v >= lvl
-                rgba[m, :3] = _hex(col)
-                rgba[m, 3] = min(150, 25 + 25 * (lvl - 6))
-        elif field == "aegl_zone":
-            for z, col in AEGL_COLORS.items():
-                m = v == z
-                rgba[m, :3] = _hex(col)
-                rgba[m, 3] = 150
-        elif field == "depth_m":
-            m = v > 0.02
-            d = np.clip(v / 3.0, 0, 1)
-            rgba[..., 0] = (179 * (1 - d) + 1 * d).astype(np.uint8)
-            rgba[..., 1] = (229 * (1 - d) + 87 * d).astype(np.uint8)
-            rgba[..., 2] = (252 * (1 - d) + 155 * d).astype(np.uint8)
-            rgba[..., 3] = np.where(m, 170, 0)
-        else:
-            mx = float(np.nanmax(v)) if np.isfinite(v).any() else 0
-            m = v > 0
-            rgba[m, 0] = 255
-            rgba[m, 3] = (np.clip(v[m] / (mx or 1), 0, 1) * 160).astype(np.uint8)
-        return v, rgba
-    if kind == "isochrones":
-        a = np.array(ov["arrival_min"], dtype=float)  # None (not burnt) -> NaN
-        if a.ndim != 2 or a.size == 0:
-            return None
-        rgba = np.zeros((*a.shape, 4), dtype=np.uint8)
-        burnt = np.isfinite(a) & (a <= t)
-        if burnt.any():
-            first = float(a[burnt].min())
-            arr = np.where(burnt, a, first)  # no NaN reaches a cast (numpy warns on NaN -> int)
-            age = np.clip((t - arr) / max(60.0, t - first), 0, 1)
-            band = (np.floor((arr - first) / 60.0) % 2).astype(bool) & burnt  # hourly isochrone bands
-            rgba[..., 0] = (255 * (1 - 0.5 * age)).astype(np.uint8)
-            rgba[..., 1] = (140 * (1 - age) + np.where(band, 30, 0)).clip(0, 255).astype(np.uint8)
-            rgba[..., 2] = 0
-            rgba[..., 3] = np.where(burnt, 170, 0)
-            # perimeter: burnt cells next to unburnt ones
-            edge = burnt & ~(np.roll(burnt, 1, 0) & np.roll(burnt, -1, 0) & np.roll(burnt, 1, 1) & np.roll(burnt, -1, 1))
-            rgba[edge] = (90, 0, 0, 255)
-        return a, rgba
-    return None
 
 
 class MapView(QGraphicsView):

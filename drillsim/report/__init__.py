@@ -39,7 +39,7 @@ def build_report(archive: Any, lang: str = "zh", kpi_labels: Labels | None = Non
 
         cmp = compare(archive, compare_with)
         cmp["score_b"] = score(collect(compare_with, verify_chain=False).kpis).get("score")
-    return build(facts, lang, kpi_labels, component_labels, cmp, version=drillsim.__version__)
+    return build(facts, lang, kpi_labels, component_labels, cmp, version=drillsim.__version__, archive=archive)
 
 
 def _score_label(rep: Report) -> str:

@@ -160,8 +160,9 @@ def seat_name(f: Facts, L: Lang, seat: Any, short: bool = False) -> str:
 
 
 def build(f: Facts, lang: str = "zh", kpi_labels: Labels | None = None, component_labels: Labels | None = None,
-          compare: dict[str, Any] | None = None, version: str = "") -> Report:
-    """The report in ``lang``; ``compare`` is :func:`drillsim.record.rerun.compare` output plus ``score_b``."""
+          compare: dict[str, Any] | None = None, version: str = "", archive: Any = None) -> Report:
+    """The report in ``lang``; ``compare`` is :func:`drillsim.record.rerun.compare` output plus ``score_b``;
+    ``archive`` (the open Archive) adds the key-moment maps."""
     from drillsim.report import charts as ch
 
     L = Lang(lang, kpi_labels, component_labels, _start(f))
@@ -169,7 +170,13 @@ def build(f: Facts, lang: str = "zh", kpi_labels: Labels | None = None, componen
     title = L.t("演练评估报告", "After-Action Report")
     sections = [_cover(f, L, name, version), _summary(f, L), _timeline(f, L)]
     specs = ch.chart_specs(f, L)
-    sections.append(_charts(f, L, specs))
+    if archive is not None:
+        from drillsim.report.maps import map_specs
+
+        mspecs, captions, how = map_specs(archive, f, L)
+        sections.append(_maps(L, mspecs, captions, how))
+        specs.update(mspecs)
+    sections.append(_charts(f, L, {k: v for k, v in specs.items() if not k.startswith("map_")}))
     sections.append(_notes(f, L))
     sections.append(_findings(f, L))
     if compare is not None:
@@ -435,6 +442,20 @@ def _charts(f: Facts, L: Lang, specs: dict[str, Any]) -> Section:
         blocks.append(Block("p", text=L.t("本次演练没有 AEGL-2 以上暴露记录，未绘制暴露图。",
                                           "No exposure above AEGL-2 was recorded; no exposure chart.")))
     return Section("charts", L.t("过程曲线", "Charts"), blocks)
+
+
+def _maps(L: Lang, specs: dict[str, Any], captions: list[str], how: str) -> Section:
+    title = L.t("关键时刻态势图", "Maps at key moments")
+    if not specs:
+        return Section("maps", title, [Block("p", text=L.t(f"无法重建地图：{how}", f"The map cannot be rebuilt: {how}"))])
+    blocks = [Block("p", text=L.t(
+        "关键时刻：首个灾害开始、每条情况导入下发、未处置事件数首次达到峰值、演练结束。道路按等级着色，封闭/淹没/污染/损毁的道路叠加显示；"
+        "灾害范围为该时刻的烈度（VI 度以上）、毒气 AEGL 分区、淹没水深或过火区（深色为火线）" + how + "。",
+        "Key moments: the first hazard, each inject sent, the first peak of open incidents, the end. Roads by class, with "
+        "closed / flooded / contaminated / damaged roads drawn over them; the hazard footprint at that minute: intensity "
+        "VI and above, AEGL zones of the plume, flood depth, or the burned area (dark edge: the fire perimeter)" + how + "."))]
+    blocks += [Block("chart", chart=k, text=c) for k, c in zip(specs, captions, strict=True)]
+    return Section("maps", title, blocks)
 
 
 def _checklist_label(f: Facts, L: Lang, link: str) -> tuple[str, str]:

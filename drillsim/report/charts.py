@@ -55,16 +55,22 @@ class ChartSpec:
     title: str
     caption: str
     draw: Callable[[Any], None]  # draws on an Axes
+    size: tuple[float, float] = (7.2, 3.0)  # inches
+    frame: bool = True  # grid and open top/right spines (a chart); False for a map
 
-    def figure(self, w: float = 7.2, h: float = 3.0) -> Figure:
+    def style(self, ax: Any, title_size: float = 11) -> None:
+        ax.set_title(self.title, fontsize=title_size)
+        if self.frame:
+            ax.grid(True, alpha=0.3)
+            ax.spines[["top", "right"]].set_visible(False)
+
+    def figure(self) -> Figure:
         """The chart on its own figure; call inside ``matplotlib.rc_context(rc())``."""
-        fig = Figure(figsize=(w, h), layout="constrained")
+        fig = Figure(figsize=self.size, layout="constrained")
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
         self.draw(ax)
-        ax.set_title(self.title, fontsize=11)
-        ax.grid(True, alpha=0.3)
-        ax.spines[["top", "right"]].set_visible(False)
+        self.style(ax)
         return fig
 
     def png_base64(self, dpi: int = 110) -> str:

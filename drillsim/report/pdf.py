@@ -172,16 +172,16 @@ class Writer:
         self.y += 0.12
 
     def chart(self, spec: Any, caption: str) -> None:
-        h = 2.7
+        h = 2.7 if spec.frame else 4.3
         self.need(h + 0.45)
         assert self.fig is not None
-        # axes box leaves room above for the title and below for tick labels and the x label
-        ax = self.fig.add_axes([self.fx(MARGIN + 0.55), self.fy(self.y + h - 0.45), self.fx(self.width - 0.7),
-                                (h - 0.8) / A4[1]])
+        # axes box leaves room above for the title and below for tick labels and the x label;
+        # a map leaves the right third for its legend
+        left = MARGIN + (0.55 if spec.frame else 0.05)
+        width = self.width - 0.7 if spec.frame else self.width * 0.66
+        ax = self.fig.add_axes([self.fx(left), self.fy(self.y + h - 0.45), self.fx(width), (h - 0.8) / A4[1]])
         spec.draw(ax)
-        ax.set_title(spec.title, fontsize=10)
-        ax.grid(True, alpha=0.3)
-        ax.spines[["top", "right"]].set_visible(False)
+        spec.style(ax, 10)
         ax.tick_params(labelsize=7)
         ax.xaxis.label.set_size(8)
         ax.yaxis.label.set_size(8)
@@ -225,7 +225,7 @@ def write_pdf(report: Report, path: str | Path, score_label: str) -> int:
         w.heading(report.subtitle, 15, color="#1c2833", rule=True)
         w.y += 0.1
         for i, s in enumerate(report.sections):
-            if s.id in ("timeline", "charts", "findings") or (i > 1 and s.id == "compare"):
+            if s.id in ("timeline", "maps", "charts", "findings") or (i > 1 and s.id == "compare"):
                 w.new_page()
             elif i > 0:
                 w.y += 0.15
