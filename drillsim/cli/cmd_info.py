@@ -10,7 +10,6 @@ from drillsim.cli.common import apply_lang, print_json
 from drillsim.core.i18n import pick, tr
 from drillsim.hazards.registry import build_hazard
 from drillsim.scenario import load_scenario
-from drillsim.scenario.maps import load_map
 
 NAME = "info"
 HELP = "describe a scenario: map, places, units, hazards, injects (场景信息)"
@@ -24,7 +23,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def info(path: Path) -> dict:
     sc = load_scenario(path)
-    m = load_map(sc.map.builtin, sc.map.graphml)
+    m = sc.map.load()
     x0, y0, x1, y1 = m.bounds
     places = Counter(d["kind"] for d in m.places)
     for p in sc.places:

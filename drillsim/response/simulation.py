@@ -25,7 +25,7 @@ from drillsim.response.kpis import KpiTracker
 from drillsim.response.orders import Orders
 from drillsim.response.supplies import SupplySystem
 from drillsim.response.units import Unit
-from drillsim.scenario.maps import MapData, load_map
+from drillsim.scenario.maps import MapData
 from drillsim.scenario.model import Place, Scenario
 from drillsim.world.world import World
 
@@ -38,7 +38,7 @@ class Simulation:
         self.env = simpy.Environment()
         self.events = EventStream()
         self.rng = RandomStreams(self.seed)
-        self.map = map_data or load_map(scenario.map.builtin, scenario.map.graphml)
+        self.map = map_data or scenario.map.load()
         self.world = World(self.map, scenario, self.events, now=lambda: self.env.now, rng=self.rng)
         self.kpis = KpiTracker(self)
         self.board = TaskBoard(self)

@@ -73,10 +73,11 @@ def build(data: dict[str, Any], base_dir: Path) -> Scenario:
         seed=int(m.get("seed", 0)),
     )
     mp = data.get("map") or {}
-    graphml = mp.get("graphml")
+    graphml, folder = mp.get("graphml"), mp.get("dir")
     map_spec = MapSpec(
-        builtin=None if graphml else mp.get("builtin", "lanxi"),
+        builtin=None if graphml or folder else mp.get("builtin", "lanxi"),
         graphml=(base_dir / graphml) if graphml else None,
+        dir=(base_dir / folder) if folder else None,
     )
     places = []
     for section, kind in PLACE_SECTIONS.items():

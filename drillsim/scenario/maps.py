@@ -1,4 +1,4 @@
-"""Maps a scenario can name: the built-in demo city, or a user GraphML file.
+"""Maps a scenario can name: the built-in demo city, a user GraphML file, or a map folder.
 
 A map is a road graph (networkx) plus what is drawn and modelled around it:
 places, rivers, dikes, admin boundaries, an elevation grid and a fuel grid.
@@ -7,7 +7,9 @@ Graph contract (what the world layer reads):
 - nodes: ``x``, ``y`` (map metres, float)
 - edges: ``length`` (m), ``road_class`` (see resources/data/roads.yaml), ``id``
   (a stable road id string, e.g. ``r1234``; both directions of a two-way road
-  share it), optional ``bridge`` (bool), ``name``.
+  share it), optional ``bridge`` / ``tunnel`` (bool), ``name``, ``speed_kmh``
+  (free-flow speed of this road, e.g. its posted limit; else the class speed),
+  ``lanes`` (int, 0 = unknown), ``oneway`` (bool).
 Undirected graphs are two-way roads; directed graphs (osmnx) keep their direction.
 """
 
@@ -48,7 +50,11 @@ class MapData:
         return (min(xs), min(ys), max(xs), max(ys))
 
 
-def load_map(builtin: str | None = None, graphml: Path | None = None) -> MapData:
+def load_map(builtin: str | None = None, graphml: Path | None = None, folder: Path | None = None) -> MapData:
+    if folder is not None:
+        from drillsim.scenario.map_dir import load_map_dir
+
+        return load_map_dir(folder)
     if graphml is not None:
         return load_graphml(graphml)
     name = builtin or "lanxi"
@@ -97,8 +103,22 @@ def load_graphml(path: Path) -> MapData:
         if out.has_edge(str(u), str(v)):
             continue  # keep the first of parallel edges
         out.add_edge(str(u), str(v), length=length, road_class=cls, id=rid,
-                     bridge=str(d.get("bridge", "")).lower() in ("true", "yes", "1"),
-                     name=str(d.get("name", "")))
+                     bridge=_flag(d.get("bridge")), tunnel=_flag(d.get("tunnel")),
+                     oneway=_flag(d.get("oneway")), name=str(d.get("name", "")),
+                     speed_kmh=_number(d.get("speed_kmh")), lanes=int(_number(d.get("lanes"))))
     if out.number_of_nodes() == 0:
         raise InputError(Problem(file, 1, 1, "the map has no nodes"))
     return MapData(name={"zh": path.stem, "en": path.stem}, graph=out)
+
+
+def _flag(v: object) -> bool:
+    return str(v if v is not None else "").lower() in ("true", "yes", "1")
+
+
+def _number(v: object) -> float:
+    """A positive number, or 0 for missing / unparsable / non-positive."""
+    try:
+        f = float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0.0
+    return f if f > 0 and f == f else 0.0

@@ -123,6 +123,14 @@ class IncidentSpec:
 class MapSpec:
     builtin: str | None = "lanxi"
     graphml: Path | None = None
+    dir: Path | None = None
+    """A map folder written by ``drillsim map import`` (docs/maps.md)."""
+
+    def load(self):
+        """The map's :class:`~drillsim.scenario.maps.MapData`."""
+        from drillsim.scenario.maps import load_map
+
+        return load_map(self.builtin, self.graphml, self.dir)
 
 
 @dataclass

@@ -429,17 +429,18 @@ def _say(e: ValidationError, prefix: Path_, rep: _Report, done_required: set[Pat
 _map_cache: dict[tuple, Any] = {}
 
 
-def _load_map(builtin: str | None, graphml: Path | None):
+def _load_map(builtin: str | None, graphml: Path | None, folder: Path | None = None):
     from drillsim.scenario.maps import load_map
 
-    if graphml is None:
+    source = folder / "roads.graphml" if folder is not None else graphml
+    if source is None:
         return load_map(builtin=builtin)
-    st = graphml.stat() if graphml.exists() else None
-    key = (str(graphml.resolve()), st.st_mtime_ns if st else 0, st.st_size if st else 0)
+    st = source.stat() if source.exists() else None
+    key = (str(source.resolve()), st.st_mtime_ns if st else 0, st.st_size if st else 0, folder is not None)
     if key not in _map_cache:
         if len(_map_cache) > 16:
             _map_cache.clear()
-        _map_cache[key] = load_map(graphml=graphml)
+        _map_cache[key] = load_map(graphml=graphml, folder=folder)
     return _map_cache[key]
 
 
@@ -494,25 +495,29 @@ class _Meaning:
         mp = self.d.get("map")
         builtin: str | None = "lanxi"
         graphml: Path | None = None
+        folder: Path | None = None
         if mp is not None:
             if not isinstance(mp, dict) or not self.ok(("map",)):
                 return
-            if self.rep.is_bad(("map", "graphml")) or self.rep.is_bad(("map", "builtin")):
+            if any(self.rep.is_bad(("map", k)) for k in ("graphml", "builtin", "dir")):
                 return
-            if isinstance(mp.get("graphml"), str) and mp["graphml"]:
+            if isinstance(mp.get("dir"), str) and mp["dir"]:
+                folder = self.base_dir / mp["dir"]
+                builtin = None
+            elif isinstance(mp.get("graphml"), str) and mp["graphml"]:
                 graphml = self.base_dir / mp["graphml"]
                 builtin = None
             elif isinstance(mp.get("builtin"), str):
                 builtin = mp["builtin"]
         try:
-            self.map = _load_map(builtin, graphml)
+            self.map = _load_map(builtin, graphml, folder)
         except InputError as e:
             msg = "; ".join(p.message for p in e.problems)
-            src = f"{graphml}" if graphml else f"built-in map {builtin!r}"
+            src = f"{folder or graphml}" if folder or graphml else f"built-in map {builtin!r}"
             self.add(("map",), f"map: cannot load {src}: {msg}", key=True)
             return
         except Exception as e:  # a broken map module or file must not crash validation
-            src = f"{graphml}" if graphml else f"built-in map {builtin!r}"
+            src = f"{folder or graphml}" if folder or graphml else f"built-in map {builtin!r}"
             self.add(("map",), f"map: cannot load {src}: {type(e).__name__}: {e}", key=True)
             return
         self.map_ok = True

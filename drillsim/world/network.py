@@ -3,7 +3,10 @@
 A *road* is one graph edge (both directions of a two-way road share it); an
 *arc* is one direction. Travel time on an arc, in minutes, is
 
-    length / (class speed * vehicle factor * road speed factor)
+    length / (road speed * vehicle factor * road speed factor)
+
+where the road speed is the edge's own ``speed_kmh`` (an imported posted limit)
+or else its class speed (resources/data/roads.yaml)
 
 and infinite where the road is closed, or flooded deeper than the vehicle class
 can drive, or contaminated for a vehicle without protective equipment. The CSR
@@ -46,7 +49,7 @@ class RoadNetwork:
         self.n_nodes = len(self.node_ids)
         self._kdtree = cKDTree(np.column_stack([self.x, self.y]))
 
-        u, v, length, cls, bridge, ids, names = [], [], [], [], [], [], []
+        u, v, length, cls, bridge, ids, names, own_speed = [], [], [], [], [], [], [], []
         seen_pairs: set[tuple[int, int]] = set()
         seen_ids: set[str] = set()
         directed = graph.is_directed()
@@ -70,6 +73,7 @@ class RoadNetwork:
             bridge.append(bool(d.get("bridge", False)))
             ids.append(rid)
             names.append(str(d.get("name", "")))
+            own_speed.append(float(d.get("speed_kmh") or 0.0))
         self.directed = directed
         self.u = np.array(u, dtype=np.int64)
         self.v = np.array(v, dtype=np.int64)
@@ -122,7 +126,8 @@ class RoadNetwork:
         self.t_inverse[t_order] = np.arange(t_order.size)
 
         speeds = np.array([classes[c]["speed_kmh"] for c in self.class_names]) * 1000.0 / 60.0
-        self._base_speed = speeds[self.road_class]  # m/min per road
+        own = np.array(own_speed, dtype=float) * 1000.0 / 60.0
+        self._base_speed = np.where(own > 0, own, speeds[self.road_class])  # m/min per road
         self._vehicle = {name: vehicles[name] for name in VEHICLE_CLASSES}
         self._weights: dict[tuple[str, bool], np.ndarray] = {}
         self._matrices: dict[tuple[str, bool, bool], sp.csr_matrix] = {}

@@ -1,0 +1,233 @@
+"""``drillsim map import``: OSM XML / PBF extracts and a GeoTIFF DEM made here, never downloaded."""
+
+from __future__ import annotations
+
+import bz2
+import json
+import math
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pytest
+import yaml
+from osm_extract import LAT0, LON0, M_PER_DEG_LAT, M_PER_DEG_LON, town, write_dem
+from pyproj import Geod, Transformer
+
+from drillsim.cli.main import main
+from drillsim.scenario.maps import load_map
+from drillsim.world.network import RoadNetwork
+from drillsim.world.router import Router
+
+
+def haversine(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    r = 6_371_009.0  # osmnx's mean earth radius
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(a))
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("osm")
+    e = town()
+    e.write_xml(d / "town.osm")
+    e.write_pbf(d / "town.osm.pbf")
+    (d / "town.osm.bz2").write_bytes(bz2.compress((d / "town.osm").read_bytes()))
+    return d
+
+
+def _import(args: list[str], capsys) -> tuple[int, str, str]:
+    rc = main(args)
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+@pytest.fixture(scope="module")
+def xml_map(work) -> Path:
+    out = work / "xml_map"
+    assert main(["map", "import", str(work / "town.osm"), "-o", str(out), "--json"]) == 0
+    return out
+
+
+def _roads(folder: Path) -> nx.DiGraph:
+    return nx.read_graphml(folder / "roads.graphml")
+
+
+def _edge(g: nx.DiGraph, a: int, b: int) -> dict | None:
+    return g.edges[str(a), str(b)] if g.has_edge(str(a), str(b)) else None
+
+
+def test_xml_import_roads_lengths_oneway_and_dropped_parts(xml_map, work):
+    m = yaml.safe_load((xml_map / "map.yaml").read_text(encoding="utf-8"))
+    assert m["crs"] == "EPSG:32651"  # 120.0 E starts UTM zone 51
+    r = m["roads"]
+    # the spur (one way out, no way back) and the island street are dropped
+    assert r["dropped"] == {"nodes": 3, "edges": 3, "road_km": pytest.approx(0.80, abs=0.01)}
+    g = _roads(xml_map)
+    assert not ({"40", "41", "50", "51", "60", "61"} & set(g.nodes))  # spur end, island, footway
+    assert r["nodes"] == g.number_of_nodes() == 23  # two grid corners are not intersections
+    e = town()
+    # every edge's length is the great-circle length of the way (osmnx); the projected
+    # straight segments agree with it within 0.5 % (sphere vs ellipsoid) and with the
+    # WGS84 geodesic within the UTM scale error (< 0.1 %)
+    geod = Geod(ellps="WGS84")
+    for u, v, d in g.edges(data=True):
+        if d["highway"] == "residential" and d["length"] < 250:
+            (lo1, la1, _), (lo2, la2, _) = e.nodes[int(u)], e.nodes[int(v)]
+            assert d["length"] == pytest.approx(haversine(lo1, la1, lo2, la2), abs=0.05)
+            a, b = g.nodes[u], g.nodes[v]
+            projected = math.hypot(a["x"] - b["x"], a["y"] - b["y"])
+            assert projected == pytest.approx(d["length"], rel=5e-3)
+            assert projected == pytest.approx(geod.inv(lo1, la1, lo2, la2)[2], rel=1e-3)
+    # one-way: 12 -> 13 only (oneway=yes), 18 -> 17 only (oneway=-1: against the node order)
+    assert _edge(g, 12, 13)["oneway"] and _edge(g, 13, 12) is None
+    assert _edge(g, 18, 17)["oneway"] and _edge(g, 17, 18) is None
+    assert not _edge(g, 7, 8)["oneway"] and _edge(g, 8, 7) is not None
+    # classes, speeds (tagged or Chinese defaults), lanes, bridge
+    south = _edge(g, 2, 3)
+    assert (south["highway"], south["road_class"], south["speed_kmh"], south["maxspeed"]) == ("primary", "arterial", 60.0, "60")
+    res = _edge(g, 7, 8)
+    assert (res["road_class"], res["speed_kmh"], res["maxspeed"]) == ("local", 30.0, "")
+    assert _edge(g, 10, 15)["lanes"] == 2
+    bridge = _edge(g, 18, 23)
+    assert bridge["bridge"] and bridge["highway"] == "tertiary" and bridge["speed_kmh"] == 40.0
+    assert r["bridges"] == 2 and r["oneway_edges"] == 2
+
+
+def test_places_found_and_snapped(xml_map):
+    pl = yaml.safe_load((xml_map / "places.yaml").read_text(encoding="utf-8"))
+    by = {p["id"]: p for p in pl["places"]}
+    assert by["hos_n80"]["kind"] == "hospital" and by["hos_n80"]["beds"] == 80
+    assert by["st_w400"]["unit_type"] == "fire_rescue" and by["st_w400"]["name"]["zh"] == "城关消防救援站"
+    assert by["st_n85"]["unit_type"] == "armed_police"
+    school = by["sh_w401"]
+    assert school["name"] == {"zh": "实验小学", "en": "Experimental School"}
+    # 100 m x 100 m site, 30 % usable, 2 m2 per person (GB 51143-2015)
+    assert school["area_m2"] == pytest.approx(10_000, rel=0.01)
+    assert school["capacity"] == pytest.approx(1500, abs=20)
+    assert by["sh_w402"]["shelter_type"] == "park"
+    assert by["plant_w403"]["chemical"] is True
+    assert by["forest_w404"]["kind"] == "forest" and len(by["forest_w404"]["polygon"]) == 4
+    village, hamlet = by["c_n102"], by["c_n103"]
+    assert (village["population"], village["population_source"], village["level"]) == (1234, "osm", "村")
+    assert (hamlet["population"], hamlet["population_source"]) == (150, "estimate")
+    # each place sits on a road node (units start there) and remembers its own point
+    g = _roads(xml_map)
+    nodes = np.array([[d["x"], d["y"]] for _, d in g.nodes(data=True)])
+    for p in pl["places"]:
+        gap = np.hypot(*(nodes - p["at"]).T).min()
+        assert gap < 0.1, p["id"]
+        assert p["snap_m"] == pytest.approx(math.dist(p["at"], p["osm_at"]), abs=0.2)
+    (county,) = pl["admin"]
+    assert county["level"] == "县" and county["name"] == {"zh": "测试县", "en": "Test County"}
+    assert "footway" not in json.dumps(pl)
+
+
+def test_pbf_and_bz2_give_the_same_map_as_xml(xml_map, work):
+    for src, name in (("town.osm.pbf", "pbf_map"), ("town.osm.bz2", "bz2_map")):
+        out = work / name
+        assert main(["map", "import", str(work / src), "-o", str(out), "--json"]) == 0
+        a, b = _roads(xml_map), _roads(out)
+        assert sorted(a.nodes) == sorted(b.nodes)
+        assert {(u, v): d for u, v, d in a.edges(data=True)} == {(u, v): d for u, v, d in b.edges(data=True)}
+        pa = yaml.safe_load((xml_map / "places.yaml").read_text(encoding="utf-8"))
+        pb = yaml.safe_load((out / "places.yaml").read_text(encoding="utf-8"))
+        assert pa == pb
+
+
+def test_imported_map_loads_and_routes_respect_one_way(xml_map):
+    m = load_map(folder=xml_map)
+    assert m.graph.is_directed() and m.elevation is not None and float(np.abs(m.elevation.values).max()) == 0
+    assert {p["kind"] for p in m.places} >= {"hospital", "station", "shelter", "community", "forest", "plant"}
+    net = RoadNetwork(m.graph)
+    router = Router(net)
+    a, b = net.node_index["12"], net.node_index["13"]
+    fwd = router.route(a, b)
+    back = router.route(b, a)
+    assert fwd.nodes.tolist() == [a, b]
+    assert len(back.nodes) > 2  # 13 -> 12 is a one-way against us: a detour round the block
+    # speed: 200 m of residential street at the default 30 km/h
+    k = net.road_index[m.graph.edges["12", "13"]["id"]]
+    assert net.road_minutes()[k] == pytest.approx(m.graph.edges["12", "13"]["length"] / (30 / 0.06), rel=1e-6)
+
+
+def test_dem_is_resampled_onto_the_map_grid(work, capsys):
+    dem = write_dem(work / "dem.tif")
+    out = work / "dem_map"
+    rc, _, err = _import(["map", "import", str(work / "town.osm.pbf"), "--dem", str(dem), "-o", str(out), "--json"],
+                         capsys)
+    assert rc == 0, err
+    m = load_map(folder=out)
+    man = yaml.safe_load((out / "map.yaml").read_text(encoding="utf-8"))
+    to_lonlat = Transformer.from_crs(man["crs"], "EPSG:4326", always_xy=True)
+    grid = m.elevation
+    # the DEM's plane z = 100 + 0.05 x + 0.1 y (x, y metres east / north of 120 E, 30 N),
+    # checked at the centre of the cell under each road node
+    for _, d in list(m.graph.nodes(data=True))[:12]:
+        i, j = grid.index(d["x"], d["y"])
+        cx, cy = grid.x0 + (j + 0.5) * grid.cell, grid.y0 + (i + 0.5) * grid.cell
+        lon, lat = to_lonlat.transform(cx + man["origin"][0], cy + man["origin"][1])
+        want = 100 + 0.05 * (lon - LON0) * M_PER_DEG_LON + 0.1 * (lat - LAT0) * M_PER_DEG_LAT
+        assert grid.values[i, j] == pytest.approx(want, abs=0.3)
+    assert m.elevation.cell == pytest.approx(55.66, abs=0.1)  # the DEM's own 0.0005 deg
+
+
+def test_dem_partly_outside_warns_and_fills(work, capsys):
+    dem = write_dem(work / "dem_part.tif", lon_range=(120.004, 120.03))
+    out = work / "dem_part_map"
+    rc, stdout, _ = _import(["map", "import", str(work / "town.osm"), "--dem", str(dem), "-o", str(out), "--json"],
+                            capsys)
+    assert rc == 0
+    rep = json.loads(stdout)
+    assert any("DEM covers" in w["en"] for w in rep["warnings"])
+    assert np.isfinite(load_map(folder=out).elevation.values).all()
+
+
+@pytest.mark.parametrize("case", ["truncated_xml", "truncated_pbf", "no_roads_in_bbox", "broken_dem",
+                                  "dem_elsewhere", "bad_bbox", "not_osm"])
+def test_bad_input_exits_2_and_writes_nothing(work, tmp_path, capsys, case):
+    out = tmp_path / "map"
+    src = work / "town.osm"
+    extra: list[str] = []
+    if case == "truncated_xml":
+        src = tmp_path / "cut.osm"
+        src.write_bytes((work / "town.osm").read_bytes()[:3000])
+    elif case == "truncated_pbf":
+        src = tmp_path / "cut.osm.pbf"
+        data = (work / "town.osm.pbf").read_bytes()
+        src.write_bytes(data[: len(data) // 2])
+    elif case == "no_roads_in_bbox":
+        extra = ["--bbox", "121.0,31.0,121.1,31.1"]
+    elif case == "broken_dem":
+        bad = tmp_path / "bad.tif"
+        bad.write_bytes(b"II*\x00" + b"\x00garbage" * 50)
+        extra = ["--dem", str(bad)]
+    elif case == "dem_elsewhere":
+        extra = ["--dem", str(write_dem(tmp_path / "far.tif", lon_range=(100.0, 100.02), lat_range=(20.0, 20.02)))]
+    elif case == "bad_bbox":
+        extra = ["--bbox", "120.1,30,120.0,30.1"]
+    elif case == "not_osm":
+        src = tmp_path / "notes.osm"
+        src.write_text("hello, not xml", encoding="utf-8")
+    rc, _, err = _import(["map", "import", str(src), "-o", str(out), *extra], capsys)
+    assert rc == 2
+    assert "Traceback" not in err and err.count("\n") == 1
+    named = {"broken_dem": "bad.tif", "dem_elsewhere": "far.tif", "bad_bbox": "--bbox"}.get(case, src.name)
+    assert named in err
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".map.")]  # no temp folder left
+    if case == "truncated_xml":
+        assert "truncated" in err and f"{src}:1:" not in err  # the line of the break is given
+
+
+def test_existing_map_dir_is_kept_unless_forced(work, xml_map, capsys):
+    target = work / "kept"
+    target.mkdir()
+    (target / "mine.txt").write_text("keep me", encoding="utf-8")
+    rc, _, err = _import(["map", "import", str(work / "town.osm"), "-o", str(target)], capsys)
+    assert rc == 2 and "--force" in err
+    assert [p.name for p in target.iterdir()] == ["mine.txt"]
+    rc, out, _ = _import(["map", "import", str(work / "town.osm"), "-o", str(target), "--force"], capsys)
+    assert rc == 0 and "不连通而舍弃: 3 个节点" in out
+    assert sorted(p.name for p in target.iterdir()) == ["map.yaml", "places.yaml", "roads.graphml", "terrain.npz"]
