@@ -1,0 +1,77 @@
+"""The terminal summary of a batch: one row per KPI, one column per variant.
+
+Labels come from the caller (the CLI's KPI labels), as for reports; the table
+shows KPIs that differ between runs, and lists the ones every run shares.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from drillsim.batch.stats import Summary, VariantStats, varying
+from drillsim.core.i18n import pick, tr
+
+Labels = dict[str, tuple[str, str]]
+
+
+def kpi_label(key: str, labels: Labels, components: Labels | None = None) -> str:
+    if key in labels:
+        return tr(*labels[key])
+    head, _, sub = key.partition(".")
+    if sub and head == "score_components" and components and sub in components:
+        zh, en = components[sub]
+        return tr(f"评分·{zh}", f"Score: {en}")
+    if sub and head in labels:
+        return f"{tr(*labels[head])} · {sub}"
+    return key
+
+
+def _num(x: float) -> str:
+    if x != x:  # NaN
+        return "—"
+    if float(x).is_integer():
+        return f"{x:,.0f}"
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.3g}" if abs(x) < 10 else f"{x:,.1f}"
+
+
+def cell(s: Summary | None, diff: Summary | None = None) -> str:
+    if s is None:
+        return "—"
+    lo, hi = s.ci
+    text = f"{_num(s.mean)}  [{_num(lo)}, {_num(hi)}]" if s.n > 1 else _num(s.mean)
+    text += f"\n{_num(s.p5)} / {_num(s.p50)} / {_num(s.p95)}"
+    if s.missing:
+        text += "\n" + tr(f"{s.missing} 次无值", f"{s.missing} runs n/a")
+    if diff is not None and diff.n > 1:
+        text += f"\nΔ {diff.mean:+.3g} [{diff.ci[0]:+.3g}, {diff.ci[1]:+.3g}]"
+    return text
+
+
+def print_table(name: dict[str, str], stats: list[VariantStats], labels: Labels,
+                components: Labels | None = None, console: Console | None = None,
+                short: dict[int, str] | None = None) -> None:
+    """``short``: column headings by variant index (the full labels are listed under the table)."""
+    console = console or Console()
+    keys = varying(stats)
+    if "score" not in keys and any("score" in vs.kpis for vs in stats):
+        keys.insert(0, "score")
+    table = Table(title=f"{pick(name)} — {tr('批量评估', 'batch evaluation')}", show_lines=True)
+    table.add_column(tr("指标", "KPI"))
+    for vs in stats:
+        head = (short or {}).get(vs.index, vs.label)
+        table.add_column(f"#{vs.index} {head}\n({tr('运行', 'runs')} {vs.runs})", justify="right")
+    for k in keys:
+        table.add_row(kpi_label(k, labels, components),
+                      *[cell(vs.kpis.get(k), vs.diff.get(k)) for vs in stats])
+    console.print(table)
+    if len(stats) > 1:
+        for vs in stats:
+            console.print(f"#{vs.index}: {vs.label}")
+    console.print(tr("单元格：均值 [95% 置信区间]；P5 / P50 / P95；Δ：与第一列同一种子逐次相比的差值 [95% 置信区间]",
+                     "Cells: mean [95% CI]; p5 / p50 / p95; Δ: paired difference to the first column "
+                     "over the same seeds [95% CI]"))
+    same = [k for vs in stats[:1] for k in vs.kpis if k not in keys]
+    if same:
+        shown = ", ".join(f"{kpi_label(k, labels, components)} {_num(stats[0].kpis[k].mean)}" for k in same)
+        console.print(tr(f"各次运行相同：{shown}", f"Same in every run: {shown}"))

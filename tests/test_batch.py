@@ -1,0 +1,203 @@
+"""Batch plan evaluation: variants, seeds, pool / Dask / inline give the same rows, dead workers, files."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from drillsim.batch import executors
+from drillsim.batch.evaluate import Batch, execute
+from drillsim.batch.results import ResultsFile
+from drillsim.batch.runner import KILL_HOOK_ENV
+from drillsim.batch.stats import describe, summarise
+from drillsim.cli.main import main
+from drillsim.core.errors import InputError
+from drillsim.exercise.session import Session
+from drillsim.scenario import load_scenario
+
+DATA = Path(__file__).parent / "data"
+SCENARIO = DATA / "valid.yaml"  # tiny GraphML town: a run takes a fraction of a second
+UNTIL = 400.0
+VARY = ["places.d1.stock.tent=+0,+500", "units.fire1.count=2,4"]
+
+
+def by_run(rows):
+    """(variant label, seed) -> (digest, KPI columns)."""
+    skip = {"wall_s", "variant_index", "run"}
+    return {(r["variant"], r["seed"]): {k: v for k, v in r.items() if k not in skip} for r in rows}
+
+
+@pytest.fixture(scope="module")
+def batch():
+    return Batch(SCENARIO, 2, VARY, until=UNTIL)
+
+
+@pytest.fixture(scope="module")
+def inline_rows(batch, tmp_path_factory):
+    res = ResultsFile(tmp_path_factory.mktemp("inline") / "r.csv")
+    out = execute(batch, batch.specs, res, workers=0)
+    assert out.done == 8 and not out.failed
+    return res.rows
+
+
+def test_variants_cross_keys_and_change_values(batch):
+    assert len(batch.variants) == 4
+    seen = set()
+    for v in batch.variants:
+        tent = v.data["places"]["depots"][0]["stock"]["tent"]
+        count = next(u for u in v.data["units"] if u["id"] == "fire1")["count"]
+        seen.add((tent, count))
+    assert seen == {(500, 2), (500, 4), (1000, 2), (1000, 4)}
+    assert batch.seeds == [7, 8]  # meta.seed 7, then +1 per run
+    assert len(set(batch.keys.values())) == 4
+
+
+def test_map_place_is_copied_with_its_map_fields():
+    b = Batch(Path(__file__).parents[1] / "scenarios" / "lanxi_earthquake.yaml", 1, ["places.dep_county.stock.tent=+0,+500"], until=1)
+    depots = [[p for p in v.data["places"]["depots"] if p["id"] == "dep_county"][0] for v in b.variants]
+    assert depots[1]["stock"]["tent"] == depots[0]["stock"]["tent"] + 500
+    assert depots[0]["role"] == "物资库"  # the map-only field is kept, so the copy replaces the map place as is
+    assert depots[0]["stock"]["quilt"] == depots[1]["stock"]["quilt"] > 0
+
+
+@pytest.mark.parametrize("spec, words", [
+    ("units.fire9.count=2", ["fire9", "fire1"]),
+    ("places.d2.stock.tent=1", ["d2", "d1"]),
+    ("units.fire1.cuont=3", ["cuont", "count"]),
+    ("units.fire1.count=0", ["units[0].count", "at least 1"]),
+    ("units.fire1.count", ["KEY=V1,V2"]),
+    ("meta.name.zh=+5", ["不是数值"]),
+])
+def test_bad_vary_is_a_clear_input_error(spec, words):
+    with pytest.raises(InputError) as e:
+        Batch(SCENARIO, 1, [spec])
+    msg = str(e.value)
+    for w in words:
+        assert w in msg, msg
+
+
+def test_cli_bad_vary_exit_2_names_key(tmp_path, capsys):
+    code = main(["--lang", "en", "batch", str(SCENARIO), "--runs", "2", "--vary", "units.fire1.cuont=2,3",
+                 "-o", str(tmp_path / "r.csv")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "units.fire1.cuont" in err and "did you mean 'count'" in err and "Traceback" not in err
+    assert not (tmp_path / "r.csv").exists()
+
+
+def test_run_zero_is_drillsim_run_and_seeds_change_luck(batch, inline_rows):
+    sc = load_scenario(SCENARIO)
+    s = Session(sc)
+    s.sim.duration = UNTIL
+    s.run()
+    base = [r for r in inline_rows if r["variant_index"] == 0]
+    assert base[0]["seed"] == 7 and base[0]["digest"] == s.events.digest
+    assert base[0]["score"] == s.kpis()["score"]
+    assert len({r["digest"] for r in base}) == 2  # each seed its own weather and aftershock luck
+    # more fire crews answer faster on the same seed (common random numbers)
+    more = {r["seed"]: r for r in inline_rows if r["variant_index"] == 1}
+    assert all(more[r["seed"]]["dispatches"] >= r["dispatches"] for r in base)
+
+
+def test_pool_gives_identical_rows_and_survives_a_killed_worker(batch, inline_rows, tmp_path, monkeypatch):
+    marker = tmp_path / "killed"
+    monkeypatch.setenv(KILL_HOOK_ENV, f"8:{marker}")  # the first run with seed 8 dies (SIGKILL)
+    res = ResultsFile(tmp_path / "r.parquet")
+    events = []
+    out = execute(batch, batch.specs, res, workers=2, progress=lambda what, spec, why: events.append((what, spec.seed)))
+    assert marker.exists(), "the hook killed a worker"
+    assert out.done == 8 and not out.failed and out.retries >= 1
+    assert ("retry", 8) in events
+    assert by_run(res.rows) == by_run(inline_rows)
+    back = ResultsFile.load(tmp_path / "r.parquet").rows  # Parquet round trip keeps every value
+    assert by_run(back) == by_run(inline_rows)
+
+
+def test_a_run_that_always_kills_its_worker_fails_alone(tmp_path, monkeypatch):
+    b = Batch(SCENARIO, 3, until=120.0)
+    monkeypatch.setenv(KILL_HOOK_ENV, "9:")  # no marker: the run with seed 9 dies every time
+    res = ResultsFile(tmp_path / "r.csv")
+    out = execute(b, b.specs, res, workers=1, retries=1)
+    assert [f["seed"] for f in out.failed] == [9]
+    assert sorted(r["seed"] for r in res.rows) == [7, 8]
+
+
+def test_interrupted_batch_keeps_finished_rows_and_resumes(batch, inline_rows, tmp_path):
+    path = tmp_path / "r.csv"
+    res = ResultsFile(path)
+    seen = []
+
+    def stop_after_three(what, spec, why):
+        seen.append(spec)
+        if len(seen) == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        execute(batch, batch.specs, res, workers=0, progress=stop_after_three)
+    kept = ResultsFile.load(path)
+    assert len(kept.rows) == 3
+    todo = batch.todo(kept)
+    assert len(todo) == 5
+    execute(batch, todo, kept, workers=0)
+    assert by_run(ResultsFile.load(path).rows) == by_run(inline_rows)
+
+
+def test_cli_csv_stats_chart_and_resume(tmp_path, capsys):
+    out = tmp_path / "plan.csv"
+    args = ["--lang", "en", "batch", str(SCENARIO), "--until", str(UNTIL), "--vary", "units.fire1.count=2,4",
+            "-o", str(out), "--workers", "0", "--json"]
+    assert main(args + ["--runs", "3"]) == 0
+    res = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert res["ran"] == 6 and res["reused"] == 0 and res["failed"] == []
+    rows = ResultsFile.load(out).rows
+    assert len(rows) == 6 and Path(res["chart"]).stat().st_size > 10_000
+    for v in res["variants"]:
+        vals = [r["first_response_min_mean"] for r in rows if r["variant_index"] == v["index"]]
+        s = v["kpis"]["first_response_min_mean"]
+        assert s["mean"] == pytest.approx(sum(vals) / 3, abs=1e-3)
+        assert s["ci95"][0] <= s["mean"] <= s["ci95"][1] and s["p5"] <= s["p50"] <= s["p95"]
+    assert res["variants"][1]["diff_vs_first"]["dispatches"]["mean"] > 0
+
+    assert main(args + ["--runs", "4"]) == 2  # the file exists: --resume or --force
+    assert "--resume" in capsys.readouterr().err
+    assert main(args + ["--runs", "4", "--resume"]) == 0
+    res2 = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert res2["ran"] == 2 and res2["reused"] == 6
+    rows2 = ResultsFile.load(out).rows
+    assert {r["digest"] for r in rows} <= {r["digest"] for r in rows2} and len(rows2) == 8
+
+
+def test_cli_table_is_readable(tmp_path, capsys):
+    out = tmp_path / "plan.parquet"
+    assert main(["--lang", "zh", "batch", str(SCENARIO), "--runs", "2", "--until", "300", "--vary", "units.fire1.count=2,4",
+                 "-o", str(out), "--workers", "0", "--no-chart"]) == 0
+    text = capsys.readouterr().out
+    assert "批量评估" in text and "综合评分" in text and "#1: units.fire1.count=4" in text
+    assert not out.with_suffix(".png").exists()
+
+
+def test_t_interval():
+    s = describe([1.0, 2.0, 3.0, 4.0])
+    half = 3.182446305284263 * math.sqrt(5 / 3) / 2  # t(0.975, 3) * s / sqrt(n)
+    assert s.mean == 2.5 and s.ci == pytest.approx((2.5 - half, 2.5 + half))
+    stats = summarise([{"variant_index": 0, "seed": i, "run": i, "x": v} for i, v in enumerate([5, 5])], {0: "a"})
+    assert stats[0].kpis["x"].ci == (5.0, 5.0)
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_gives_the_same_rows(batch, inline_rows, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(processes=True, n_workers=2, threads_per_worker=1, dashboard_address=None) as cl:
+        res = ResultsFile(tmp_path / "r.csv")
+        out = execute(batch, batch.specs, res, scheduler=cl.scheduler_address)
+    assert out.done == 8 and not out.failed
+    assert by_run(res.rows) == by_run(inline_rows)
+
+
+def test_unreachable_scheduler_is_input_error(batch, monkeypatch):
+    monkeypatch.setattr(executors, "CONNECT_TIMEOUT", "1s")
+    with pytest.raises(InputError, match="Dask"):
+        executors.run_dask(batch.specs[:1], None, "tcp://127.0.0.1:9")
