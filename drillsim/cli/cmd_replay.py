@@ -22,6 +22,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", type=Path, help="drill archive (.drill)")
     p.add_argument("--at", type=float, default=None, metavar="MIN", help="sim minute (default: the end)")
     p.add_argument("--json", action="store_true", help="print the state as JSON")
+    p.add_argument("--seat", default=None, metavar="SEAT",
+                   help="only what this seat knew (its units and supplies, the events that had reached it); "
+                        "director / evaluator: everything")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,6 +35,8 @@ def run(args: argparse.Namespace) -> int:
         if args.at is not None and not 0 <= args.at <= a.duration:
             raise InputError(Problem(str(args.file), 1, 1, f"--at {args.at:g} is outside the recording "
                                                           f"(0 to {a.duration:g} sim minutes)"))
+        if args.seat:
+            return _seat(a, args)
         st = a.state_at(args.at)
         name = a.meta.get("scenario_name") or {}
     if args.json:
@@ -63,4 +68,25 @@ def run(args: argparse.Namespace) -> int:
     for k, v in st["kpis"].items():
         if v is not None and not isinstance(v, dict):
             print(f"  {label(k)}: {v}")
+    return 0
+
+
+def _seat(a, args: argparse.Namespace) -> int:
+    from drillsim.record.seat_replay import seat_view_at
+
+    v = seat_view_at(a, args.seat, args.at)
+    if args.json:
+        print_json(v)
+        return 0
+    st = v["state"]
+    print(tr(f"席位 {args.seat} 在第 {v['t']:g} 分钟的视角：已知事件 {len(v['events'])} 条",
+             f"seat {args.seat} at minute {v['t']:g}: {len(v['events'])} events known"))
+    units = st.get("units") or []
+    c = Counter(u["status"] for u in units)
+    print(tr("本席位队伍: ", "Own units: ") + (", ".join(f"{tr(STATUS_ZH.get(k, k), k)} {n}" for k, n in sorted(c.items()))
+                                            or tr("无", "none")))
+    for depot, stock in sorted((st.get("supplies") or {}).items()):
+        print(f"  {depot}: " + ", ".join(f"{i} {q:g}" for i, q in sorted(stock.items())))
+    for e in v["events"][-20:]:
+        print(f"  {e['t']:8.1f}  {e['type']}")
     return 0

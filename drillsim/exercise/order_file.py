@@ -112,22 +112,34 @@ def load_orders(path: str | Path) -> list[Input]:
     return sorted(out, key=lambda i: i.t)
 
 
-def _check_args(op: str, args: dict[str, Any], file: str, pos: dict, path: tuple) -> list[Problem]:
-    """Unknown or missing arguments and impossible values, with a did-you-mean."""
+def arg_problems(op: str, args: dict[str, Any]) -> list[tuple[str | None, str]]:
+    """Unknown or missing arguments and impossible values of an order, with a did-you-mean:
+    (the argument at fault, or None for the order itself; the message). Orders files and
+    networked seats are checked by this one function."""
     required, optional = ORDER_ARGS[op]
     known = required + optional
-    out = []
+    out: list[tuple[str | None, str]] = []
     for k in args:
         if k not in known:
             hint = difflib.get_close_matches(str(k), known, n=1)
-            msg = f"{op}: unknown argument {k!r}" + (f"; did you mean {hint[0]!r}?" if hint else
-                                                      f"; it takes {', '.join(known)}")
-            out.append(Problem(file, *yamlpos.position(pos, path + (k,), key=True), msg))
+            out.append((k, f"{op}: unknown argument {k!r}" + (f"; did you mean {hint[0]!r}?" if hint else
+                                                                f"; it takes {', '.join(known)}")))
     for k in required:
         if k not in args:
-            out.append(Problem(file, *yamlpos.position(pos, path), f"{op}: missing argument {k!r}"))
+            out.append((None, f"{op}: missing argument {k!r}"))
     for (o, k), allowed in ENUMS.items():
         if o == op and k in args and str(args[k]) not in allowed:
-            out.append(Problem(file, *yamlpos.position(pos, path + (k,)),
-                               f"{op}: {k} must be one of {', '.join(allowed)} (found {args[k]!r})"))
+            out.append((k, f"{op}: {k} must be one of {', '.join(allowed)} (found {args[k]!r})"))
+    return out
+
+
+def _check_args(op: str, args: dict[str, Any], file: str, pos: dict, path: tuple) -> list[Problem]:
+    out = []
+    for k, msg in arg_problems(op, args):
+        if k is None:
+            out.append(Problem(file, *yamlpos.position(pos, path), msg))
+        elif k in ORDER_ARGS[op][0] + ORDER_ARGS[op][1]:
+            out.append(Problem(file, *yamlpos.position(pos, path + (k,)), msg))
+        else:
+            out.append(Problem(file, *yamlpos.position(pos, path + (k,), key=True), msg))
     return out

@@ -105,6 +105,25 @@ class Seats:
         self.warned: dict[str, dict[str, Any]] = {}
         self.sim.events.emit(0.0, "seats", seats=[s.summary() for s in self.seats.values()])
 
+    @classmethod
+    def from_summaries(cls, summaries: list[dict[str, Any]]) -> Seats:
+        """The seat rules alone (structure, ownership, visibility), rebuilt from the ``seats``
+        event's summaries, without a live session: replay and networked views use them."""
+        rules = cls.__new__(cls)
+        rules.session = rules.sim = None  # type: ignore[assignment]
+        rules.params = catalog.load_data("exercise")
+        rules.seats = {str(d["id"]): Seat(id=str(d["id"]), name=d.get("name") or {"zh": str(d["id"]), "en": str(d["id"])},
+                                          level=str(d.get("level", "县")), parent=d.get("parent"),
+                                          kind=str(d.get("kind", "hq")), played=bool(d.get("played", True)),
+                                          units=set(d.get("units") or []), depots=set(d.get("depots") or []),
+                                          comms_ok=bool(d.get("comms_ok", True)))
+                       for d in summaries if d.get("id") is not None}
+        rules.response_level = None
+        rules.grants = {}
+        rules.requests = {}
+        rules.warned = {}
+        return rules
+
     # ------------------------------------------------------------------ structure
     def _ensure_team(self, sid: str, name: dict[str, str], level: str) -> str:
         if sid not in self.seats:

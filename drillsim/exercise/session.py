@@ -86,15 +86,16 @@ class Session:
             if progress:
                 progress(self.now)
 
-    def pause(self) -> None:
+    def pause(self, **why: Any) -> None:
+        """``why``: recorded with the pause, e.g. ``reason="seat_dropped", seat="county_hq"``."""
         if not self.paused:
             self.paused = True
-            self._record(Input(self.now, "director", {"action": "pause"}), apply=False)
+            self._record(Input(self.now, "director", {"action": "pause", **why}), apply=False)
 
-    def resume(self) -> None:
+    def resume(self, **why: Any) -> None:
         if self.paused:
             self.paused = False
-            self._record(Input(self.now, "director", {"action": "resume"}), apply=False)
+            self._record(Input(self.now, "director", {"action": "resume", **why}), apply=False)
 
     def set_speed(self, speed: float) -> None:
         speed = max(1.0, min(600.0, float(speed)))
@@ -119,6 +120,9 @@ class Session:
 
     def adhoc_inject(self, inject: dict[str, Any]) -> bool:
         return bool(self._record(Input(self.now, "inject", {"action": "adhoc", "inject": inject})))
+
+    def cancel_inject(self, inject_id: str) -> bool:
+        return bool(self._record(Input(self.now, "inject", {"action": "cancel", "id": inject_id})))
 
     def answer_inject(self, inject_id: str, by: str = "director") -> bool:
         return bool(self._record(Input(self.now, "inject", {"action": "answer", "id": inject_id, "by": by})))

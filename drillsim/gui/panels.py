@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from drillsim.core.events import Event
+from drillsim.exercise.seat_view import SeatFilter
 from drillsim.gui.common import (
     MSEL_STATUS_ZH,
     STATUS_COLORS,
@@ -77,106 +78,9 @@ def describe(ev: Event, sim=None, session=None) -> str:
 
 
 # ---------------------------------------------------------------------- seat views in replay
-class ArchiveSeats:
-    """Who sees which archived event, for the replay log's 席位视角 filter.
-
-    The seats come from the archive's ``seats`` event (t=0: id, name, level, parent, units,
-    depots). Visibility uses the engine's own rules (:meth:`drillsim.exercise.seats.Seats.visible_at`:
-    report delay up the chain, unit ownership and grants, comms cuts) on a Seats object rebuilt
-    from those summaries; grants and comms follow the archived ``support.approved`` and
-    ``comms.down`` / ``comms.up`` events as they are observed. If the engine's rules cannot be
-    used (an older engine, a seat missing), a payload rule is used instead: the event's unit
-    owner, ``by``, ``from``, ``to`` or ``seat`` must be the seat or below/above it in the chain;
-    events naming none of these are seen by every seat.
-    """
-
-    def __init__(self, summaries: list[dict[str, Any]]) -> None:
-        self.summaries = {str(d["id"]): d for d in summaries if d.get("id") is not None}
-        self.parent = {k: d.get("parent") for k, d in self.summaries.items()}
-        self.owner = {str(u): k for k, d in self.summaries.items() for u in d.get("units") or []}
-        self.reset()
-
-    def reset(self) -> None:
-        """Back to t=0: no grants, every seat's comms as archived at the start."""
-        self.rules = None
-        try:
-            from drillsim.exercise.seats import Seat, Seats
-            from drillsim.scenario import catalog
-
-            rules = Seats.__new__(Seats)  # the engine's rules, without a live session
-            rules.seats = {k: Seat(id=k, name=d.get("name") or {"zh": k, "en": k}, level=str(d.get("level", "县")),
-                                   parent=d.get("parent"), kind=str(d.get("kind", "hq")),
-                                   played=bool(d.get("played", True)), units=set(d.get("units") or []),
-                                   depots=set(d.get("depots") or []), comms_ok=bool(d.get("comms_ok", True)))
-                           for k, d in self.summaries.items()}
-            rules.grants = {}
-            rules.requests = {}
-            rules.warned = {}
-            rules.response_level = None
-            rules.params = catalog.load_data("exercise")
-            self.rules = rules
-        except Exception:  # noqa: BLE001 - fall back to the payload rule
-            self.rules = None
-
-    @classmethod
-    def from_events(cls, events) -> ArchiveSeats | None:
-        for ev in events:
-            if ev.type == "seats":
-                return cls(list(ev.data.get("seats") or []))
-            if ev.t > 0:
-                break
-        return None
-
-    def names(self) -> list[tuple[str, str]]:
-        """(seat id, display name) in the archive's order."""
-        return [(k, pick(d.get("name") or k)) for k, d in self.summaries.items()]
-
-    def observe(self, ev: Event) -> None:
-        """Follow grants and comms as the archived events go by."""
-        if self.rules is None:
-            return
-        d = ev.data
-        if ev.type == "support.approved" and d.get("to") in self.rules.seats:
-            g = self.rules.grants.setdefault(str(d["to"]), set())
-            g.update(str(u) for u in d.get("units") or [])
-            if d.get("depot"):
-                g.add(str(d["depot"]))
-        elif ev.type in ("comms.down", "comms.up") and d.get("seat") in self.rules.seats:
-            seat = self.rules.seats[str(d["seat"])]
-            seat.comms_ok = ev.type == "comms.up"
-            seat.comms_down_since = None if seat.comms_ok else ev.t
-
-    def _related(self, a: str, b: str) -> bool:
-        """a is b, or one is below the other in the command chain."""
-        def under(x: str, anc: str) -> bool:
-            seen = set()
-            while x and x not in seen:
-                if x == anc:
-                    return True
-                seen.add(x)
-                x = self.parent.get(x) or ""
-            return False
-
-        return under(a, b) or under(b, a)
-
-    def payload_visible(self, seat: str, ev: Event) -> bool:
-        d = ev.data
-        named = [str(d[k]) for k in ("by", "from", "to", "seat") if isinstance(d.get(k), str) and d.get(k)]
-        if d.get("unit") is not None and str(d["unit"]) in self.owner:
-            named.append(self.owner[str(d["unit"])])
-        named = [n for n in named if n in self.summaries]
-        return not named or any(self._related(seat, n) for n in named)
-
-    def visible_at(self, seat: str, ev: Event) -> float | None:
-        """Sim minute at which ``seat`` learns of ``ev`` (None: not for this seat)."""
-        if seat == "director":
-            return ev.t
-        if self.rules is not None and seat in self.rules.seats:
-            try:
-                return self.rules.visible_at(seat, ev)
-            except Exception:  # noqa: BLE001 - an event the rules do not expect: use the payload rule
-                pass
-        return ev.t if self.payload_visible(seat, ev) else None
+ArchiveSeats = SeatFilter
+"""Who sees which archived event, for the replay log's 席位视角 filter (the engine's rules,
+shared with networked drills and ``drillsim replay --seat``)."""
 
 
 # ---------------------------------------------------------------------- event log

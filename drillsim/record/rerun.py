@@ -44,8 +44,12 @@ def scenario_of(archive: Archive) -> Scenario:
 def new_session(archive: Archive, scenario: Scenario | None = None, inputs: list[Input] = ()) -> Session:
     sc = scenario or scenario_of(archive)
     auto_shelters = archive.meta.get("auto_shelters")
-    return Session(sc, seed=archive.meta.get("seed"), auto_dispatch=bool(archive.meta.get("auto_dispatch", True)),
-                   inputs=inputs, auto_shelters=None if auto_shelters is None else bool(auto_shelters))
+    session = Session(sc, seed=archive.meta.get("seed"), auto_dispatch=bool(archive.meta.get("auto_dispatch", True)),
+                      inputs=inputs, auto_shelters=None if auto_shelters is None else bool(auto_shelters))
+    recorded = archive.meta.get("duration_min")
+    if recorded is not None:  # a drill cut short (run --until, serve --until) ends, with sim.end, where it did
+        session.sim.duration = min(session.sim.duration, float(recorded))
+    return session
 
 
 @dataclass
