@@ -55,6 +55,8 @@ class SeatView:
     """What the seat knows: events by seq, its latest state, the clock."""
 
     events: dict[int, dict[str, Any]] = field(default_factory=dict)
+    learned: dict[int, float] = field(default_factory=dict)
+    """Event seq -> sim minute of the message that first brought it (kept across rejoins)."""
     state: dict[str, Any] = field(default_factory=dict)
     t: float = 0.0
     paused: bool = False
@@ -122,6 +124,11 @@ class SeatClient:
         self.token = first["token"]
         self.view.events.clear()
         self._on(first)
+        while True:  # the seat's state follows the welcome at once
+            m = json.loads(await ws.recv())
+            self._on(m)
+            if m.get("type") == "view":
+                break
         last = int(first["last_seq"])
         for seq in [s for s in self.unacked if s <= last]:  # recorded before the drop; the ack was lost
             sent = self.unacked.pop(seq)
@@ -144,6 +151,7 @@ class SeatClient:
                 async for raw in self.ws:
                     self._on(json.loads(raw))
                     if self.ended is not None:
+                        await self.ws.close()
                         return
             except (ConnectionClosed, OSError, InvalidHandshake, TimeoutError):
                 pass
@@ -214,6 +222,7 @@ class SeatClient:
         elif kind == "events":
             for e in m["events"]:
                 v.events[e["seq"]] = e
+                v.learned.setdefault(e["seq"], m["t"])
             v.t = max(v.t, m["t"])
         elif kind == "view":
             v.state = m["state"]

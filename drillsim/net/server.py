@@ -121,7 +121,7 @@ class DrillServer:
         self._stop = asyncio.Event()
         self.ready = self.ready or loop.create_future()
         async with serve(self._handle, self.host, self.port, ssl=self.ssl, max_size=MAX_MESSAGE_BYTES,
-                         max_queue=32, compression=None, ping_interval=5, ping_timeout=15,
+                         max_queue=32, compression=None, ping_interval=5, ping_timeout=15, close_timeout=2,
                          open_timeout=HELLO_TIMEOUT_S, logger=logging.getLogger("drillsim.net.ws")) as server:
             self.port = server.sockets[0].getsockname()[1]
             if self.start_paused:
@@ -135,9 +135,11 @@ class DrillServer:
                 await self._clock()
             finally:
                 self._finish()
-                for p in list(self.peers.values()):
-                    p.put(None)
-                await asyncio.sleep(0.05)
+                peers = list(self.peers.values())
+                for p in peers:
+                    p.put(None)  # after the end message: close once it is sent
+                if peers:
+                    await asyncio.wait([p.task for p in peers], timeout=2.0)
         return self.result or {}
 
     def stop(self) -> None:
