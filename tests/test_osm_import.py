@@ -231,3 +231,76 @@ def test_existing_map_dir_is_kept_unless_forced(work, xml_map, capsys):
     rc, out, _ = _import(["map", "import", str(work / "town.osm"), "-o", str(target), "--force"], capsys)
     assert rc == 0 and "不连通而舍弃: 3 个节点" in out
     assert sorted(p.name for p in target.iterdir()) == ["map.yaml", "places.yaml", "roads.graphml", "terrain.npz"]
+
+
+# ---------------------------------------------------------------- drillsim scenario new
+
+
+@pytest.fixture(scope="module")
+def dem_map(work) -> Path:
+    out = work / "dem_map_sc"
+    dem = write_dem(work / "dem_sc.tif")
+    assert main(["map", "import", str(work / "town.osm"), "--dem", str(dem), "-o", str(out), "--json"]) == 0
+    return out
+
+
+@pytest.mark.parametrize("hazard", ["earthquake", "flood", "chemical", "wildfire"])
+def test_scenario_new_validates_with_units_at_imported_bases(dem_map, tmp_path, capsys, hazard):
+    from drillsim.scenario.validate import check_file
+
+    f = tmp_path / "drills" / f"{hazard}.yaml"
+    rc, out, err = _import(["scenario", "new", "--map", str(dem_map), "--hazard", hazard, "--at", "400,400",
+                            "-o", str(f)], capsys)
+    assert rc == 0, err
+    data, problems = check_file(f)
+    assert problems == []
+    assert data["map"] == {"dir": Path("..").joinpath("..", dem_map.parent.name, dem_map.name).as_posix()} or \
+        (f.parent / data["map"]["dir"]).resolve() == dem_map.resolve()
+    bases = {u["type"]: u["base"] for u in data["units"]}
+    assert bases["fire_rescue"] == "st_w400" and bases["armed_police"] == "st_n85" and bases["medical"] == "hos_n80"
+    depots = {d["tier"]: d for d in data["places"]["depots"]}
+    assert set(depots) == {"区", "市", "县"}
+    for item, region in depots["区"]["stock"].items():
+        total = region + depots["市"]["stock"][item] + depots["县"]["stock"][item]
+        assert region == int(total * 0.5) and depots["市"]["stock"][item] == int(total * 0.3)
+    assert depots["区"]["stock"]["tent"] + depots["市"]["stock"]["tent"] + depots["县"]["stock"]["tent"] == 500
+    shelters = {p["id"]: p for p in load_map(folder=dem_map).places if p["kind"] == "shelter"}
+    assert set(data["initial"]["open_shelters"]) <= set(shelters)
+    (h,) = data["hazards"]
+    assert (h["type"], h["at"]) == (hazard, [400.0, 400.0])
+    assert data["meta"]["name"]["zh"].endswith("应急演练") and data["meta"]["name"]["en"].endswith("drill")
+    if hazard == "flood":  # stages are metres above the imported DEM's ground at the point
+        ground = load_map(folder=dem_map).elevation.sample(400, 400)
+        assert ground > 100
+        assert h["hydrograph"][0]["stage_m"] == pytest.approx(ground + 1.5, abs=0.01)
+        assert h["breach"]["bottom_elevation_m"] == pytest.approx(ground, abs=0.01)
+    if hazard == "chemical":
+        assert {"hazmat"} <= set(bases) and bases["hazmat"] == "st_w400"
+
+
+@pytest.mark.parametrize("hazard", ["chemical", "flood"])
+def test_scenario_new_runs(dem_map, tmp_path, capsys, hazard):
+    f = tmp_path / f"{hazard}.yaml"
+    assert main(["scenario", "new", "--map", str(dem_map), "--hazard", hazard, "--at", "400,400", "-o", str(f)]) == 0
+    capsys.readouterr()
+    rc, out, err = _import(["run", str(f), "--json", "--until", "240"], capsys)
+    assert rc == 0, err
+    k = json.loads(out.strip().splitlines()[-1])["kpis"]
+    if hazard == "chemical":
+        assert k["chemical_release"] and k["casualties_transported"] == 6
+    else:  # water from the breach runs down the DEM's slope and floods roads there
+        assert k["roads_blocked"] > 0
+
+
+def test_scenario_new_bad_input(xml_map, tmp_path, capsys):
+    f = tmp_path / "s.yaml"
+    rc, _, err = _import(["scenario", "new", "--map", str(xml_map), "--hazard", "flood", "--at", "90000,400",
+                          "-o", str(f)], capsys)
+    assert rc == 2 and "outside the map" in err and not f.exists()
+    rc, _, err = _import(["scenario", "new", "--map", str(tmp_path / "nomap"), "--hazard", "flood", "--at", "4,4",
+                          "-o", str(f)], capsys)
+    assert rc == 2 and "map folder not found" in err and not f.exists()
+    f.write_text("mine", encoding="utf-8")
+    rc, _, err = _import(["scenario", "new", "--map", str(xml_map), "--hazard", "flood", "--at", "400,400",
+                          "-o", str(f)], capsys)
+    assert rc == 2 and "--force" in err and f.read_text(encoding="utf-8") == "mine"
