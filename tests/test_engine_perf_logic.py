@@ -171,21 +171,6 @@ def test_route_from_a_hub_uses_its_tree_reversed(city):
     assert router.stats["route_from_tree"] == 2
 
 
-def test_departure_times_round_like_python_round():
-    from drillsim.core.events import Canonical, EventStream
-    from drillsim.response.units import _shared_floats
-
-    rng = np.random.default_rng(5)
-    a = np.concatenate([[0.0, -0.0, 0.0005, 0.0015, 2.675, 1.0005, 300.1234, 262.144, 1e6 / 3],
-                        np.cumsum(rng.exponential(0.3, 5000)), rng.integers(0, 300_000, 2000) / 1000 + 0.0005])
-    got = _shared_floats(a)
-    assert [repr(g) for g in got] == [repr(round(float(t), 3)) for t in a]
-    s1, s2 = EventStream(), EventStream()
-    s1.emit(1.0, "unit.depart", times=Canonical(got))
-    s2.emit(1.0, "unit.depart", times=[round(float(t), 3) for t in a])
-    assert s1.digest == s2.digest and type(s1.events[0].data["times"]) is list
-
-
 def test_hub_times_lazy_values_are_exact_or_lower_bounds(city):
     net, router = _fresh(city)
     rng = np.random.default_rng(11)

@@ -91,19 +91,11 @@ def digest(events: Iterable[Event]) -> str:
     return h.hexdigest()
 
 
-class Canonical(list):
-    """A payload list already in canonical form (plain ints, floats with at most 6 decimals).
-
-    The emitter vouches for it, so it is stored as a plain list without a
-    conversion per element (route times rounded to 3 decimals).
-    """
-
-
 def _jsonable(obj: Any) -> Any:
     """Convert numpy scalars, tuples and sets so the payload is plain JSON.
 
     Plain str/int/float/dict/list values (nearly every payload) take exact-type
-    fast paths; lists of plain ints or floats (route paths and times) are
+    fast paths; lists of plain ints or floats (coordinates, series) are
     converted without a call per element. Anything else takes the general path.
     """
     t = type(obj)
@@ -113,8 +105,6 @@ def _jsonable(obj: Any) -> Any:
         return round(obj, 6)
     if t is dict:
         return {k if type(k) is str else str(k): _jsonable(v) for k, v in obj.items()}
-    if t is Canonical:
-        return list(obj)
     if t is list or t is tuple:
         types = set(map(type, obj))
         if types <= _INT:

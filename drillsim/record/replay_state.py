@@ -10,7 +10,8 @@ scenario and map when the drill was recorded (:func:`context_from_sim`): unit
 bases, shelter capacities, hospital beds, depot stock, and the map's node
 coordinates (unit positions are interpolated along the last ``unit.depart``
 path with its cumulative times, as the live :class:`~drillsim.response.units.Unit`
-does).
+does; the route is kept in the event's compact text form, see
+:mod:`drillsim.world.routecode`, and decoded when a position is asked for).
 
 Known difference from the live state: when a unit is interrupted mid-edge (a
 re-route or a recall) no event is emitted until it reaches the next node, so
@@ -27,6 +28,7 @@ import numpy as np
 
 from drillsim.core.events import Event
 from drillsim.response.kpis import KpiTracker
+from drillsim.world.routecode import decode_path, decode_times
 
 HAZARD_PREFIXES = ("hazard.", "earthquake.", "flood.", "chemical.", "wildfire.")
 
@@ -263,7 +265,7 @@ class ReplayState:
         if r is None:
             n = u["node"]
             return float(x[n]), float(y[n])
-        t0, path, times = r
+        t0, path, times = r[0], decode_path(r[1]), decode_times(r[2])
         e = t - t0
         if len(path) == 1 or e <= 0:
             n = path[0]
@@ -285,7 +287,7 @@ class ReplayState:
             pos = self.position(uid, t)
             eta = None
             if u["route"] is not None:
-                eta = round(u["route"][0] + u["route"][2][-1], 2)
+                eta = round(u["route"][0] + decode_times(u["route"][2])[-1], 2)
                 if eta <= t:
                     eta = None
             units.append({"id": uid, "type": self.ctx["units"][uid]["type"], "status": u["status"],

@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import simpy
 
-from drillsim.core.events import Canonical
 from drillsim.scenario import catalog
 from drillsim.scenario.model import UnitSpec
+from drillsim.world.routecode import encode_path, encode_times
 from drillsim.world.router import Route
 
 if TYPE_CHECKING:
@@ -244,7 +243,7 @@ class Unit:
             self._route_roads = frozenset(route.roads.tolist())
             self.eta = env.now + route.minutes
             self._emit("unit.depart", dest=int(dest), eta=round(self.eta, 3),
-                       path=router.node_ints(route.nodes), times=Canonical(_shared_floats(route.times)))
+                       path=encode_path(route.nodes), times=encode_times(route.times))
             try:
                 yield env.timeout(route.minutes)
                 self.node = dest
@@ -295,33 +294,6 @@ class Unit:
     def work(self, minutes: float) -> Generator:
         self._set_status(WORKING)
         yield self.sim.env.timeout(max(0.0, minutes))
-
-
-_THOUSANDTHS: list[float] = []
-"""k / 1000 for k < 2**18, built once: the shared float objects of rounded times (0 to 262 min)."""
-
-
-def _shared_floats(times: np.ndarray) -> list[float]:
-    """``[round(t, 3) for t in times]``, bit for bit, vectorised, as shared float objects.
-
-    Events keep every departure's times for the whole run; shared objects cut a
-    72 h stream's memory by hundreds of MB. rint(t * 1000) / 1000 equals
-    Python's correctly rounded ``round(t, 3)`` unless t * 1000 lies within
-    1e-6 of a half (the product's rounding could cross it): those, and times
-    beyond the table or negative (-0.0), take ``round``.
-    """
-    if not _THOUSANDTHS:
-        _THOUSANDTHS.extend((np.arange(2 ** 18) / 1000.0).tolist())
-    y = times * 1000.0
-    k = np.rint(y)
-    exact = (np.abs(np.abs(y - np.floor(y)) - 0.5) > 1e-6) & ~np.signbit(y) & (k < 2 ** 18)
-    if exact.all():
-        return list(map(_THOUSANDTHS.__getitem__, k.astype(np.int64).tolist()))
-    out = []
-    table = _THOUSANDTHS
-    for t, kk, ok in zip(times.tolist(), k.tolist(), exact.tolist(), strict=True):
-        out.append(table[int(kk)] if ok else round(t, 3))
-    return out
 
 
 def work_minutes(kind: str, quantity: float, team_size: int) -> float:

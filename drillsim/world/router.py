@@ -120,12 +120,6 @@ class Router:
     def _count(self, key: str) -> None:
         self.stats[key] = self.stats.get(key, 0) + 1
 
-    def node_ints(self, nodes: np.ndarray) -> list[int]:
-        """Node indices as a list of shared int objects (long event streams keep many paths)."""
-        if not hasattr(self, "_ints"):
-            self._ints = list(range(self.net.n_nodes))
-        return list(map(self._ints.__getitem__, nodes.tolist()))
-
     def _vkey(self, vehicle: str, ppe: bool) -> tuple[str, bool]:
         return self.net.weight_class(vehicle, ppe)
 
