@@ -26,7 +26,7 @@ VARY = ["places.d1.stock.tent=+0,+500", "units.fire1.count=2,4"]
 
 def by_run(rows):
     """(variant label, seed) -> (digest, KPI columns)."""
-    skip = {"wall_s", "variant_index", "run"}
+    skip = {"wall_s", "cpu_s", "variant_index", "run"}
     return {(r["variant"], r["seed"]): {k: v for k, v in r.items() if k not in skip} for r in rows}
 
 

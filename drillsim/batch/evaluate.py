@@ -72,7 +72,7 @@ class Batch:
         return {"variant": self.labels[spec.variant], "variant_index": spec.variant, "run": spec.run,
                 "seed": spec.seed, "batch_key": self.keys[spec.variant], **flatten(result["kpis"]),
                 "digest": result["digest"], "events": result["events"],
-                "sim_minutes": result["sim_minutes"], "wall_s": result["wall_s"]}
+                "sim_minutes": result["sim_minutes"], "wall_s": result["wall_s"], "cpu_s": result["cpu_s"]}
 
 
 @dataclass

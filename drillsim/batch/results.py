@@ -25,7 +25,7 @@ from drillsim.core.i18n import tr
 FORMATS = (".parquet", ".csv")
 SAVE_EVERY_S = 0.5
 HEAD = ("variant", "variant_index", "run", "seed", "batch_key")
-TAIL = ("digest", "events", "sim_minutes", "wall_s")
+TAIL = ("digest", "events", "sim_minutes", "wall_s", "cpu_s")
 TEXT = ("variant", "batch_key", "digest")
 """Columns read back from CSV as text as they are (a hex digest can look like a number)."""
 

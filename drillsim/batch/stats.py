@@ -19,7 +19,8 @@ import numpy as np
 from scipy import stats as st
 
 CONFIDENCE = 0.95
-NON_KPI = ("variant", "variant_index", "run", "seed", "batch_key", "digest", "events", "sim_minutes", "wall_s")
+NON_KPI = ("variant", "variant_index", "run", "seed", "batch_key", "digest", "events", "sim_minutes", "wall_s",
+           "cpu_s")
 
 
 @dataclass

@@ -35,16 +35,22 @@ def _num(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.3g}" if abs(x) < 10 else f"{x:,.1f}"
 
 
+def _pm(s: Summary) -> str:
+    """``mean ±half-width`` of the 95 % interval (just the mean without an interval)."""
+    half = (s.ci[1] - s.ci[0]) / 2
+    if s.n < 2 or half != half:
+        return _num(s.mean)
+    return f"{_num(s.mean)} ±{_num(half)}" if half > 0 else _num(s.mean)
+
+
 def cell(s: Summary | None, diff: Summary | None = None) -> str:
     if s is None:
         return "—"
-    lo, hi = s.ci
-    text = f"{_num(s.mean)}  [{_num(lo)}, {_num(hi)}]" if s.n > 1 else _num(s.mean)
-    text += f"\n{_num(s.p5)} / {_num(s.p50)} / {_num(s.p95)}"
+    text = _pm(s) + f"\n{_num(s.p50)} ({_num(s.p5)}–{_num(s.p95)})"
     if s.missing:
         text += "\n" + tr(f"{s.missing} 次无值", f"{s.missing} runs n/a")
     if diff is not None and diff.n > 1:
-        text += f"\nΔ {diff.mean:+.3g} [{diff.ci[0]:+.3g}, {diff.ci[1]:+.3g}]"
+        text += "\nΔ " + ("0" if diff.mean == 0 and diff.sd == 0 else ("+" if diff.mean > 0 else "") + _pm(diff))
     return text
 
 
@@ -57,10 +63,10 @@ def print_table(name: dict[str, str], stats: list[VariantStats], labels: Labels,
     if "score" not in keys and any("score" in vs.kpis for vs in stats):
         keys.insert(0, "score")
     table = Table(title=f"{pick(name)} — {tr('批量评估', 'batch evaluation')}", show_lines=True)
-    table.add_column(tr("指标", "KPI"))
+    table.add_column(tr("指标", "KPI"), overflow="fold", min_width=10)
     for vs in stats:
         head = (short or {}).get(vs.index, vs.label)
-        table.add_column(f"#{vs.index} {head}\n({tr('运行', 'runs')} {vs.runs})", justify="right")
+        table.add_column(f"#{vs.index} {head}\n({tr('运行', 'runs')} {vs.runs})", justify="right", overflow="fold")
     for k in keys:
         table.add_row(kpi_label(k, labels, components),
                       *[cell(vs.kpis.get(k), vs.diff.get(k)) for vs in stats])
@@ -68,9 +74,9 @@ def print_table(name: dict[str, str], stats: list[VariantStats], labels: Labels,
     if len(stats) > 1:
         for vs in stats:
             console.print(f"#{vs.index}: {vs.label}")
-    console.print(tr("单元格：均值 [95% 置信区间]；P5 / P50 / P95；Δ：与第一列同一种子逐次相比的差值 [95% 置信区间]",
-                     "Cells: mean [95% CI]; p5 / p50 / p95; Δ: paired difference to the first column "
-                     "over the same seeds [95% CI]"))
+    console.print(tr("单元格：均值 ±95% 置信区间半宽；中位数（P5–P95）；Δ：与 #0 同一种子逐次相比的差值 ±95% 置信区间半宽",
+                     "Cells: mean ±half-width of its 95% CI; median (p5–p95); Δ: paired difference to #0 "
+                     "over the same seeds ±95% CI half-width"))
     same = [k for vs in stats[:1] for k in vs.kpis if k not in keys]
     if same:
         shown = ", ".join(f"{kpi_label(k, labels, components)} {_num(stats[0].kpis[k].mean)}" for k in same)

@@ -30,7 +30,7 @@ import yaml
 
 from drillsim.core.errors import InputError, Problem
 from drillsim.core.i18n import tr
-from drillsim.scenario.maps import load_map
+from drillsim.scenario.loader import build_map_spec
 from drillsim.scenario.model import PLACE_SECTIONS
 from drillsim.scenario.validate import check_data, schema
 
@@ -245,10 +245,7 @@ def _place(doc: dict[str, Any], pid: str, key: str, base_dir: Path,
         for p in places.get(section) or []:
             if isinstance(p, dict) and str(p.get("id")) == pid:
                 return p
-    mp = doc.get("map") or {}
-    graphml = mp.get("graphml")
-    map_places = load_map(None if graphml else mp.get("builtin", "lanxi"),
-                          (base_dir / graphml) if graphml else None).places
+    map_places = build_map_spec(doc, base_dir).load().places
     for p in map_places:
         if str(p.get("id")) == pid:
             section = _SECTION_OF_KIND[p["kind"]]

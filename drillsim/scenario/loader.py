@@ -72,13 +72,7 @@ def build(data: dict[str, Any], base_dir: Path) -> Scenario:
         duration_min=float(m.get("duration_min", 1440)),
         seed=int(m.get("seed", 0)),
     )
-    mp = data.get("map") or {}
-    graphml, folder = mp.get("graphml"), mp.get("dir")
-    map_spec = MapSpec(
-        builtin=None if graphml or folder else mp.get("builtin", "lanxi"),
-        graphml=(base_dir / graphml) if graphml else None,
-        dir=(base_dir / folder) if folder else None,
-    )
+    map_spec = build_map_spec(data, base_dir)
     places = []
     for section, kind in PLACE_SECTIONS.items():
         for d in (data.get("places") or {}).get(section) or []:
@@ -106,6 +100,17 @@ def build(data: dict[str, Any], base_dir: Path) -> Scenario:
         plan=dict(data.get("plan") or {}), checklists=list(data.get("checklists") or []),
         initial=dict(data.get("initial") or {}),
         raw=data,
+    )
+
+
+def build_map_spec(data: dict[str, Any], base_dir: Path) -> MapSpec:
+    """The map a scenario document names (paths relative to the scenario's folder)."""
+    mp = data.get("map") or {}
+    graphml, folder = mp.get("graphml"), mp.get("dir")
+    return MapSpec(
+        builtin=None if graphml or folder else mp.get("builtin", "lanxi"),
+        graphml=(base_dir / graphml) if graphml else None,
+        dir=(base_dir / folder) if folder else None,
     )
 
 

@@ -1,0 +1,90 @@
+"""Batch throughput: runs per minute of the demo drill with 1 and 2 local workers.
+
+The demo drill (scenarios/lanxi_earthquake.yaml with its orders file, full
+4320-minute duration unless ``--until``) runs N times with seeds base..base+N-1,
+first on a pool of 1 worker, then on 2, in this same process, so the two figures
+share the machine's conditions. Two figures each:
+
+- ``batch``: the whole batch as ``drillsim batch`` does it, pool start-up and each
+  worker's map build included;
+- ``steady``: after every worker delivered its first run, (N - W) runs divided by
+  the time to the last one (start-up excluded);
+
+and the mean CPU seconds of a run on its worker, so a busy machine (wall much
+longer than CPU) can be told from workers slowing each other down.
+
+The speedup goal is >= 1.8x with 2 workers; it needs two free cores (check
+``load_before``: the machine may be shared). Both runs must give identical digests.
+Usage: ``python bench/batch.py [--runs 12] [--until MIN]``; last line JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from drillsim.batch.evaluate import Batch, execute  # noqa: E402
+from drillsim.batch.results import ResultsFile  # noqa: E402
+
+
+def measure(batch: Batch, workers: int, folder: Path) -> dict:
+    times: list[float] = []
+    res = ResultsFile(folder / f"w{workers}.csv")
+    t0 = time.perf_counter()
+    out = execute(batch, batch.specs, res, workers=workers,
+                  progress=lambda what, spec, why: times.append(time.perf_counter()) if what == "done" else None)
+    wall = time.perf_counter() - t0
+    n = len(batch.specs)
+    assert out.done == n and not out.failed, out.failed
+    k = min(workers, n) - 1
+    steady = (n - 1 - k) / (times[-1] - times[k]) * 60 if n - 1 > k and times[-1] > times[k] else None
+    return {"workers": workers, "runs": n, "wall_s": round(wall, 2), "runs_per_min": round(n / wall * 60, 2),
+            "steady_runs_per_min": round(steady, 2) if steady else None,
+            "run_wall_s_mean": round(sum(r["wall_s"] for r in res.rows) / n, 3),
+            "run_cpu_s_mean": round(sum(r["cpu_s"] for r in res.rows) / n, 3),
+            "digests": {(r["seed"]): r["digest"] for r in res.rows}}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=12)
+    ap.add_argument("--until", type=float, default=None, help="sim minutes per run (default: full drill)")
+    a = ap.parse_args()
+    scen = ROOT / "scenarios" / "lanxi_earthquake.yaml"
+    batch = Batch(scen, a.runs, orders=scen.with_suffix("").with_suffix(".orders.yaml"), until=a.until)
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        one = measure(batch, 1, Path(tmp))
+        two = measure(batch, 2, Path(tmp))
+    same = one.pop("digests") == two.pop("digests")
+    for r in (one, two):
+        print(f"{r['workers']} worker(s): {r['runs']} runs in {r['wall_s']} s = {r['runs_per_min']} runs/min "
+              f"(steady {r['steady_runs_per_min']} runs/min; a run takes {r['run_wall_s_mean']} s on its worker, "
+              f"{r['run_cpu_s_mean']} s of CPU)")
+    speed = two["runs_per_min"] / one["runs_per_min"]
+    steady = (two["steady_runs_per_min"] / one["steady_runs_per_min"]
+              if one["steady_runs_per_min"] and two["steady_runs_per_min"] else None)
+    # CPU seconds per run show whether two workers slow each other down beyond sharing the cores
+    cpu_ratio = two["run_cpu_s_mean"] / one["run_cpu_s_mean"]
+    print(f"CPU per run, 2 workers / 1 worker: {cpu_ratio:.2f} (1.0: no contention between workers; "
+          f"wall >> CPU: the machine is busy with other work)")
+    print(f"speedup 2 vs 1 worker: batch {speed:.2f}x, steady {steady:.2f}x (goal >= 1.8x); "
+          f"identical digests: {same}; load average before {load_before:.2f}, after {os.getloadavg()[0]:.2f} "
+          f"on {os.cpu_count()} CPUs")
+    print(json.dumps({"scenario": scen.name, "sim_minutes": a.until or 4320, "one_worker": one, "two_workers": two,
+                      "speedup_batch": round(speed, 2), "speedup_steady": round(steady, 2) if steady else None,
+                      "goal_speedup": 1.8, "cpu_per_run_ratio_2_vs_1": round(cpu_ratio, 2), "identical_digests": same, "load_before": round(load_before, 2),
+                      "load_after": round(os.getloadavg()[0], 2), "cpus": os.cpu_count()}))
+
+
+if __name__ == "__main__":
+    main()
