@@ -201,3 +201,16 @@ def test_unreadable_archives(tmp_path):
     con.close()
     with pytest.raises(InputError, match="newer"):
         Archive.open(path)
+
+
+def test_stream_taps_see_every_line_in_seq_order():
+    """A tap gets each event's canonical line in seq order, even when a listener emits from its callback."""
+    from drillsim.core.events import EventStream
+
+    stream, seen = EventStream(), []
+    stream.subscribe(lambda ev: ev.type == "a" and stream.emit(ev.t, "b", of=ev.seq))
+    stream.tap(lambda ev, line: seen.append((ev.seq, line)))
+    stream.emit(1.0, "a", x=[1, 2.5], name="桥")
+    stream.emit(2.0, "a")
+    assert [s for s, _ in seen] == [0, 1, 2, 3]
+    assert [line for _, line in seen] == [e.to_json().encode() for e in stream.events]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Listener = Callable[["Event"], None]
+Tap = Callable[["Event", bytes], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,17 +54,32 @@ class EventStream:
     def __init__(self) -> None:
         self.events: list[Event] = []
         self._listeners: list[Listener] = []
+        self._taps: list[Tap] = []
         self._hash = hashlib.sha256()
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
+    def tap(self, tap: Tap) -> Callable[[], None]:
+        """Call ``tap(event, line)`` with each new event's canonical JSON line (UTF-8 bytes).
+
+        Taps run in strict seq order, before the listeners (a listener may emit
+        follow-up events from inside its callback, so listeners can see events
+        out of order), and reuse the line the digest is computed from: the
+        recorder archives and hash-chains it without encoding the event again.
+        """
+        self._taps.append(tap)
+        return lambda: self._taps.remove(tap)
+
     def emit(self, t: float, type: str, /, **data: Any) -> Event:
         ev = Event(float(t), type, _jsonable(data), len(self.events))
         self.events.append(ev)
-        self._hash.update(ev.to_json().encode())
+        line = ev.to_json().encode()
+        self._hash.update(line)
         self._hash.update(b"\n")
+        for tap in self._taps:
+            tap(ev, line)
         for listener in list(self._listeners):
             listener(ev)
         return ev

@@ -11,6 +11,7 @@ so a ``kill -9`` loses at most the last second and the file still opens.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -26,7 +27,6 @@ from drillsim.record.archive import (
     FORMAT,
     SCHEMA,
     SCHEMA_VERSION,
-    chain_next,
     connect,
     pack_json,
     pack_xy,
@@ -47,19 +47,13 @@ def snapshot_rows(st: ReplayState, t_next_event: float, every: float) -> tuple[f
     return (label, st.last_seq, "zlib-json", pack_json(st.dump()))
 
 
-_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-"""The same encoding as :func:`drillsim.core.events.canonical_json`, built once."""
+_SEQ = b',"seq":'
+"""What follows the payload in a canonical event line (``{"data":...,"seq":N,"t":T,"type":"X"}``)."""
 
 
-def _jstr(s: str) -> str:
-    if '"' in s or "\\" in s or not s.isprintable():
-        return json.dumps(s, ensure_ascii=False)
-    return f'"{s}"'
-
-
-def event_line(ev: Event, data_json: str) -> str:
-    """``ev.to_json()`` built around an already encoded payload (sorted keys: data, seq, t, type)."""
-    return f'{{"data":{data_json},"seq":{ev.seq},"t":{round(ev.t, 6)!r},"type":{_jstr(ev.type)}}}'
+def payload_of(line: bytes) -> bytes:
+    """The canonical payload JSON inside an event line (the last ``,"seq":`` closes it: keys are sorted)."""
+    return line[8:line.rindex(_SEQ)]
 
 
 def _json(obj: Any) -> str:
@@ -117,33 +111,22 @@ class Recorder:
         self._last_commit = time.monotonic()
         self.closed = False
         self.snapshot_errors: list[str] = []
-        self._stream = sim.events.events
-        self._next = 0
-        self._drain()
+        for ev in sim.events.events:  # what happened before recording started
+            self._record_event(ev, ev.to_json().encode())
         for inp in list(session.inputs):
             self._on_input(inp)
-        self._unsubscribe = sim.events.subscribe(self._on_event)
+        self._unsubscribe = sim.events.tap(self._on_event)
         session.on_input(self._on_input)
         self.flush()
 
     # ------------------------------------------------------------------ listeners
-    def _on_event(self, ev: Event) -> None:
-        # Listeners can be called out of seq order (a listener that runs before this one
-        # may emit follow-up events from inside its callback), so record from the
-        # stream's own list, in seq order, up to its current end.
-        if not self.closed:
-            self._drain()
-            if time.monotonic() - self._last_commit >= self.commit_every:
-                self.flush()
+    def _on_event(self, ev: Event, line: bytes) -> None:
+        # A stream tap: called in seq order with the line the stream's digest hashed.
+        self._record_event(ev, line)
+        if time.monotonic() - self._last_commit >= self.commit_every:
+            self.flush()
 
-    def _drain(self) -> None:
-        stream = self._stream
-        while self._next < len(stream):
-            ev = stream[self._next]
-            self._next += 1
-            self._record_event(ev)
-
-    def _record_event(self, ev: Event) -> None:
+    def _record_event(self, ev: Event, line: bytes) -> None:
         if ev.t > self.next_snap:
             try:
                 snap = snapshot_rows(self.state, ev.t, self.every)
@@ -152,8 +135,8 @@ class Recorder:
             except (TypeError, ValueError) as e:  # never break the drill: seek just reads more events
                 self.next_snap = (math.ceil(ev.t / self.every)) * self.every
                 self.snapshot_errors.append(f"t={ev.t:g}: {e}")
-        data = _ENCODER.encode(ev.data)
-        self.hash = chain_next(self.hash, event_line(ev, data))
+        self.hash = hashlib.sha256(self.hash.encode() + line).hexdigest()  # = chain_next(hash, line)
+        data = payload_of(line).decode()
         self._events.append((ev.seq, ev.t, ev.type, data, self.hash))
         if ev.type == "note":
             self._notes.append((ev.t, ev.seq, ev.data.get("by"), ev.data.get("text"), data))
@@ -196,7 +179,6 @@ class Recorder:
         """Final commit; marks the archive complete with its KPIs."""
         if self.closed:
             return
-        self._drain()
         self.flush()
         self.closed = True
         self._unsubscribe()

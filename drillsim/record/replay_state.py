@@ -76,16 +76,18 @@ def _enc(v: Any) -> Any:
 
 
 def _dec(v: Any) -> Any:
-    if isinstance(v, dict):
-        if "__set__" in v and len(v) == 1:
-            return {_hashable(_dec(x)) for x in v["__set__"]}
-        if "__tuple__" in v and len(v) == 1:
-            return tuple(_dec(x) for x in v["__tuple__"])
-        if "__items__" in v and len(v) == 1:
-            return {_hashable(_dec(k)): _dec(x) for k, x in v["__items__"]}
-        return {k: _dec(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_dec(x) for x in v]
+    t = type(v)
+    if t is dict:
+        if len(v) == 1:
+            if "__set__" in v:
+                return {_hashable(_dec(x)) for x in v["__set__"]}
+            if "__tuple__" in v:
+                return tuple(_dec(x) for x in v["__tuple__"])
+            if "__items__" in v:
+                return {_hashable(_dec(k)): _dec(x) for k, x in v["__items__"]}
+        return {k: x if type(x) in _SCALARS else _dec(x) for k, x in v.items()}
+    if t is list:
+        return [x if type(x) in _SCALARS else _dec(x) for x in v]
     return v
 
 
