@@ -17,6 +17,7 @@ from drillsim.cli.main import main
 from drillsim.core.errors import InputError
 from drillsim.exercise.session import Session
 from drillsim.scenario import load_scenario
+from drillsim.scenario.loader import build
 
 DATA = Path(__file__).parent / "data"
 SCENARIO = DATA / "valid.yaml"  # tiny GraphML town: a run takes a fraction of a second
@@ -48,17 +49,22 @@ def test_variants_cross_keys_and_change_values(batch):
     seen = set()
     for v in batch.variants:
         tent = v.data["places"]["depots"][0]["stock"]["tent"]
-        count = next(u for u in v.data["units"] if u["id"] == "fire1")["count"]
-        seen.add((tent, count))
+        fire = {u["id"]: u.get("count", 1) for u in v.data["units"] if u["id"].startswith("fire1")}
+        assert fire["fire1"] == 2  # more units come as a copy of the entry: fire1-1, fire1-2 keep their ids
+        seen.add((tent, sum(fire.values())))
     assert seen == {(500, 2), (500, 4), (1000, 2), (1000, 4)}
     assert batch.seeds == [7, 8]  # meta.seed 7, then +1 per run
     assert len(set(batch.keys.values())) == 4
 
 
 def test_map_place_is_copied_with_its_map_fields():
-    b = Batch(Path(__file__).parents[1] / "scenarios" / "lanxi_earthquake.yaml", 1, ["places.dep_county.stock.tent=+0,+500"], until=1)
+    b = Batch(Path(__file__).parents[1] / "scenarios" / "lanxi_earthquake.yaml", 1,
+              ["places.dep_county.stock.tent=+0,+500", "units.quake.count=+0,+1"], until=1)
     depots = [[p for p in v.data["places"]["depots"] if p["id"] == "dep_county"][0] for v in b.variants]
-    assert depots[1]["stock"]["tent"] == depots[0]["stock"]["tent"] + 500
+    assert depots[2]["stock"]["tent"] == depots[0]["stock"]["tent"] + 500
+    # a second USAR team: the orders' 'quake' keeps its id, the new team is quake_extra
+    ids = [u.id for u in build(b.variants[1].data, Path("scenarios")).units]
+    assert "quake" in ids and "quake_extra" in ids and len(ids) == 32
     assert depots[0]["role"] == "物资库"  # the map-only field is kept, so the copy replaces the map place as is
     assert depots[0]["stock"]["quilt"] == depots[1]["stock"]["quilt"] > 0
 
@@ -188,11 +194,14 @@ def test_t_interval():
 
 
 @pytest.mark.slow
-def test_dask_local_cluster_gives_the_same_rows(batch, inline_rows, tmp_path):
+def test_dask_local_cluster_gives_the_same_rows_after_a_worker_dies(batch, inline_rows, tmp_path, monkeypatch):
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(processes=True, n_workers=2, threads_per_worker=1, dashboard_address=None) as cl:
+    marker = tmp_path / "killed"
+    monkeypatch.setenv(KILL_HOOK_ENV, f"8:{marker}")  # the workers inherit it: the first seed-8 run dies
+    with distributed.LocalCluster(processes=True, n_workers=2, threads_per_worker=1, dashboard_address=":0") as cl:
         res = ResultsFile(tmp_path / "r.csv")
         out = execute(batch, batch.specs, res, scheduler=cl.scheduler_address)
+    assert marker.exists(), "a Dask worker was killed"
     assert out.done == 8 and not out.failed
     assert by_run(res.rows) == by_run(inline_rows)
 

@@ -6,8 +6,9 @@ A KEY is a dotted path into the scenario YAML. List items are named by their
 section, and a place that only the map holds (the demo city's depots, shelters,
 ...) is copied into the scenario first, since a scenario place with a map
 place's id replaces it. So a planner writes ``places.dep_county.stock.tent=+0,+500``
-for "500 more tents in the county depot" and ``units.fire1.count=+0,+1`` for
-"one more fire crew".
+for "500 more tents in the county depot" and ``units.quake.count=+0,+1`` for
+"a second USAR team": a larger ``count`` adds a copy of the entry, id ``quake_extra``,
+so the units the scenario, its seats and orders name keep their ids.
 
 A value is a YAML scalar (``3``, ``6.5``, ``true``, ``II``) or a change of the
 scenario's own number: ``+500`` / ``-2`` (add), ``x1.5`` (multiply). Several
@@ -157,6 +158,8 @@ def apply_change(doc: dict[str, Any], ch: Change, base_dir: Path,
         old = parent[last]
     elif parts[-2:-1] == ["stock"]:
         old = 0  # a depot may be given an item it does not hold yet
+    elif parts[0] == "units" and len(parts) == 3 and last == "count":
+        old = 1
     else:
         raise _bad(_unknown(ch.key, parts[:-1], last, list(parent)))
     if isinstance(old, (dict, list)):
@@ -166,8 +169,29 @@ def apply_change(doc: dict[str, Any], ch: Change, base_dir: Path,
     new = _new_value(old, ch)
     if isinstance(parent, list):
         parent[idx] = new
+    elif parts[0] == "units" and len(parts) == 3 and last == "count" and _more_units(doc, parent, old, new):
+        return
     else:
         parent[last] = new
+
+
+EXTRA = "_extra"
+
+
+def _more_units(doc: dict[str, Any], entry: dict[str, Any], old: Any, new: Any) -> bool:
+    """More units of an entry: a copy of the entry with id ``ID_extra`` holds the added ones.
+
+    The loader names the units of an entry ``ID`` (count 1) or ``ID-1`` .. ``ID-n``, so
+    raising the count itself would rename a single unit (``quake`` -> ``quake-1``) and
+    orders and seats naming it would no longer find it; the copy keeps every id."""
+    if not (isinstance(old, int) and isinstance(new, int) and not isinstance(new, bool) and new > old):
+        return False
+    extra = copy.deepcopy(entry)
+    extra["id"] = f"{entry['id']}{EXTRA}"
+    extra["count"] = new - old
+    units = doc["units"]
+    units.insert(units.index(entry) + 1, extra)
+    return True
 
 
 def _first(v: Any) -> str:
