@@ -19,9 +19,13 @@ class TaskBoard:
         self.incidents: dict[str, Incident] = {}
         self.tasks: dict[str, Task] = {}
         self._closed: set[str] = set()
+        self._open: dict[str, Task] = {}
+        self._evacuation: dict[str, Task] = {}
+        """The latest evacuate task per community (an older one was finished before it was made)."""
 
     def open_tasks(self) -> list[Task]:
-        return [t for t in self.tasks.values() if t.open]
+        """Unfinished tasks in creation order (from a running index: no scan of finished ones)."""
+        return [t for t in self._open.values() if t.open]
 
     # ------------------------------------------------------------------ creation
     def add_incident(self, data: dict[str, Any]) -> Incident | None:
@@ -51,7 +55,7 @@ class TaskBoard:
             task = self._task_for(inc, kind, need, now)
             if task is None:
                 continue
-            self.tasks[task.id] = task
+            self.tasks[task.id] = self._open[task.id] = task
             inc.tasks.append(task.id)
             self.sim.events.emit(now, "task.new", task=task.id, incident=iid, kind=kind,
                                  quantity=None if math.isinf(task.quantity) else round(task.quantity, 4),
@@ -94,12 +98,16 @@ class TaskBoard:
                 cid, people, dest = str(need), None, None
             if cid not in world.residents:
                 return None
-            if any(t.open and t.kind == "evacuate" and t.community == cid for t in self.tasks.values()):
+            current = self._evacuation.get(cid)
+            if current is not None and current.open:
                 return None  # already being evacuated: one task per community
             q = float(people if people is not None else world.residents[cid])
             p = world.places[cid]
             base.update(node=world.node_of(cid), at=p.at)
-            return Task(quantity=q, community=cid, destination=dest, **base) if q > 0 else None
+            if q <= 0:
+                return None
+            task = self._evacuation[cid] = Task(quantity=q, community=cid, destination=dest, **base)
+            return task
         if kind == "deliver":
             items = {str(k): float(v) for k, v in (need.get("items", need) if isinstance(need, dict) else {}).items()
                      if k not in ("items", "from", "to")}
@@ -151,6 +159,7 @@ class TaskBoard:
 
     def _finish(self, task: Task) -> None:
         now = self.sim.env.now
+        self._open.pop(task.id, None)
         self.sim.events.emit(now, "task.done", task=task.id, kind=task.kind,
                              minutes=round(now - task.created, 3))
         inc = self.incidents[task.incident]

@@ -140,10 +140,10 @@ class Simulation:
         ok = [p for p in ok if p not in exclude]
         if not ok:
             return None
-        times = world.router.times_from_nearest(unit.node, [world.node_of(p) for p in ok], unit.vehicle,
-                                                unit.spec.ppe)
-        best = min(ok, key=lambda pid: (float(times[world.node_of(pid)]), pid))
-        return best if times[world.node_of(best)] < float("inf") else None
+        times = dict(zip(ok, world.router.times_from_nearest(
+            unit.node, [world.node_of(p) for p in ok], unit.vehicle, unit.spec.ppe).tolist(), strict=True))
+        best = min(ok, key=lambda pid: (times[pid], pid))
+        return best if times[best] < float("inf") else None
 
     def openable_shelters(self) -> list[Place]:
         """Closed shelters with room that auto mode may open (not those closed by a decision)."""
@@ -163,10 +163,10 @@ class Simulation:
         closed = [p.id for p in self.openable_shelters()]
         if not closed:
             return None
-        times = world.router.times_from_nearest(unit.node, [world.node_of(p) for p in closed], unit.vehicle,
-                                                unit.spec.ppe)
-        best = min(closed, key=lambda pid: (float(times[world.node_of(pid)]), pid))
-        if not times[world.node_of(best)] < float("inf"):
+        times = dict(zip(closed, world.router.times_from_nearest(
+            unit.node, [world.node_of(p) for p in closed], unit.vehicle, unit.spec.ppe).tolist(), strict=True))
+        best = min(closed, key=lambda pid: (times[pid], pid))
+        if not times[best] < float("inf"):
             return None
         self.open_shelter_auto(best)
         return best

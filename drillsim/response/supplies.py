@@ -27,6 +27,9 @@ class SupplySystem:
         self.requested_total: dict[str, float] = {}
         self._contracts_used: set[tuple[str, int]] = set()
         self._production_on: set[tuple[str, int]] = set()
+        self._reserves = [(depot, place) for depot, place in self.world.places.items()
+                          if place.contracts or place.production]
+        """Places with contract or production reserves, in place order (places are fixed for a drill)."""
 
     # ------------------------------------------------------------------ queries
     def weight_t(self, items: dict[str, float]) -> float:
@@ -61,7 +64,7 @@ class SupplySystem:
             return None, {}
         times = self.world.router.times_from_nearest(
             unit.node, [self.world.node_of(d) for d in candidates], unit.vehicle, unit.spec.ppe)
-        reachable = [(float(times[self.world.node_of(d)]), d) for d in candidates]
+        reachable = list(zip(times.tolist(), candidates, strict=True))
         reachable = [(t, d) for t, d in reachable if t < float("inf")]
         if not reachable:
             return None, {}
@@ -151,7 +154,7 @@ class SupplySystem:
         """Auto mode: activate contracts / production for items a task lacks."""
         if not self.sim.dispatcher.enabled:
             return
-        for depot, place in self.world.places.items():
+        for depot, place in self._reserves:
             for k, c in enumerate(place.contracts):
                 if c["item"] in task.items and task.items[c["item"]] > 0:
                     self.activate_contract(depot, k)

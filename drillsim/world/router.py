@@ -202,9 +202,9 @@ class Router:
 
     def times_from_nearest(self, src: int, targets: list[int] | np.ndarray, vehicle: str = "ordinary",
                            ppe: bool = False) -> np.ndarray:
-        """Minutes from ``src``, exact for every node up to the nearest reachable target.
+        """Minutes from ``src`` to each target (same order), exact for every target up to the nearest.
 
-        A growing bounded search instead of a full one: nodes farther than the
+        A growing bounded search instead of a full one: targets farther than the
         final limit are inf, but the limit is never below the nearest target's
         time, so ``min`` over targets (with any tie-break) gives the same answer
         as the full :meth:`times_from`. The last search is kept, so the route to
@@ -212,7 +212,7 @@ class Router:
         """
         targets = np.asarray(targets, dtype=np.int64)
         if targets.size == 0:
-            return np.full(self.net.n_nodes, np.inf)
+            return np.full(0, np.inf)
         known = self._times_from_trees(src, targets, vehicle, ppe)
         if known is not None:
             return known
@@ -221,24 +221,24 @@ class Router:
         while True:
             dist = self.times_from(src, vehicle, ppe, limit=limit)
             if np.isfinite(dist[targets]).any():
-                return dist
+                return dist[targets]
             reached = int(np.count_nonzero(np.isfinite(dist)))
             if reached == self.net.n_nodes or reached == reached_before:
-                return dist  # every reachable node is settled: no target is reachable
+                return dist[targets]  # every reachable node is settled: no target is reachable
             reached_before = reached
             limit *= 2.0
 
     def _times_from_trees(self, src: int, targets: np.ndarray, vehicle: str, ppe: bool) -> np.ndarray | None:
-        """Target times from backward trees (built once a target is wanted ``TREE_AFTER`` times).
+        """Times to ``targets`` from their backward trees (built once a target is wanted ``TREE_AFTER`` times).
 
         Targets are taken nearest first by lower bound; once the best time found
         is below the next lower bound, the rest cannot be nearer or tie and stay
         inf. None (search instead) if a target that could be nearest has no tree.
         Times are the weight class's (proportional to the vehicle's: same order).
         """
-        out = np.full(self.net.n_nodes, np.inf)
         if not self.shared_trees:
             return None
+        out = np.full(targets.size, np.inf)
         lbs = self.lower_bounds(src, targets)
         best = np.inf
         for i in np.argsort(lbs, kind="stable").tolist():
@@ -249,8 +249,8 @@ class Router:
             if tree is None or (tree.dirty and self._meets_dirty(tree, src, t)
                                 and not self._repair(tree, self._tree_key(t, vehicle, ppe))):
                 return None
-            out[t] = tree.dist[src]
-            best = min(best, out[t])
+            out[i] = tree.dist[src]
+            best = min(best, out[i])
         return out if best < np.inf else None
 
     # ------------------------------------------------------------------ shared trees
