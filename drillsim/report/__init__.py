@@ -27,19 +27,27 @@ __all__ = ["Facts", "Report", "build_report", "collect", "render_html", "write_h
 
 
 def build_report(archive: Any, lang: str = "zh", kpi_labels: Labels | None = None,
-                 component_labels: Labels | None = None, compare_with: Any = None) -> Report:
-    """The report model for ``archive``; ``compare_with`` another open Archive for a side-by-side section."""
+                 component_labels: Labels | None = None, compare_with: Any = None, maps: bool = True) -> Report:
+    """The report model for ``archive``; ``compare_with`` one or more other open Archives for a
+    side-by-side section (KPIs, overlaid curves, where each run first departs from ``archive``);
+    ``maps=False`` leaves out the key-moment maps."""
     import drillsim
     from drillsim.exercise.scoring import score
 
     facts = collect(archive)
-    cmp = None
-    if compare_with is not None:
+    others = [] if compare_with is None else list(compare_with) if isinstance(compare_with, (list, tuple)) \
+        else [compare_with]
+    runs = None
+    if others:
         from drillsim.record.rerun import compare
 
-        cmp = compare(archive, compare_with)
-        cmp["score_b"] = score(collect(compare_with, verify_chain=False).kpis).get("score")
-    return build(facts, lang, kpi_labels, component_labels, cmp, version=drillsim.__version__, archive=archive)
+        runs = []
+        for b in others:
+            fb = collect(b, verify_chain=False)
+            runs.append({"path": str(b.path), "facts": fb, "score": score(fb.kpis).get("score"),
+                         "cmp": compare(archive, b)})
+    return build(facts, lang, kpi_labels, component_labels, runs, version=drillsim.__version__,
+                 archive=archive if maps else None, path=str(archive.path))
 
 
 def _score_label(rep: Report) -> str:

@@ -154,3 +154,43 @@ def chart_specs(f: Any, L: Any) -> dict[str, ChartSpec]:
                                      f"{f.n_units} units; at most {S['busy_units'].peak:g} busy at once; mean utilisation {L.num(util)}."),
                                  units)
     return out
+
+
+def compare_specs(facts: list[Any], labels: list[str], L: Any) -> dict[str, ChartSpec]:
+    """The same curves of several runs on one axes each: open incidents, people evacuated, units busy."""
+    xl = L.t("演练时间（分钟）", "Sim time (min)")
+    dur = max(f.duration for f in facts)
+    styles = ["-", "--", "-.", ":"]
+
+    def curves(key: str, ylabel: str, percent_of_units: bool = False) -> Callable[[Any], None]:
+        def draw(ax: Any) -> None:
+            for j, (f, lab) in enumerate(zip(facts, labels, strict=True)):
+                if key not in f.series:
+                    continue
+                scale = 100.0 / f.n_units if percent_of_units and f.n_units else 1.0
+                _step(ax, f.series[key], lab, PALETTE[j % len(PALETTE)], scale=scale,
+                      ls=styles[(j // len(PALETTE)) % len(styles)], lw=2.2 if j == 0 else 1.5)
+            ax.set_xlabel(xl)
+            ax.set_ylabel(ylabel)
+            ax.set_xlim(0, max(dur, 1.0))
+            ax.set_ylim(bottom=0)
+            ax.legend(fontsize=8, loc="upper left", ncols=min(len(facts), 6))
+        return draw
+
+    def summary(key: str, fmt: Callable[[Any], str]) -> str:
+        return L.t("；", "; ").join(f"{lab}: {fmt(f.series[key])}" for f, lab in zip(facts, labels, strict=True)
+                                   if key in f.series)
+
+    out = {"cmp_open": ChartSpec("cmp_open", L.t("未处置完毕的事件数（对比）", "Open incidents (runs compared)"),
+                                 L.t("峰值/结束时 — ", "peak / at the end — ") + summary(
+                                     "open_incidents", lambda s: f"{s.peak:g}/{s.last:g}"),
+                                 curves("open_incidents", L.t("起", "incidents"))),
+           "cmp_evac": ChartSpec("cmp_evac", L.t("已转移人数（累计，对比）", "People evacuated (cumulative, runs compared)"),
+                                 L.t("结束时 — ", "at the end — ") + summary("evacuated", lambda s: f"{s.last:,.0f}"),
+                                 curves("evacuated", L.t("人", "people")))}
+    if any(f.n_units for f in facts):
+        out["cmp_units"] = ChartSpec("cmp_units", L.t("执行任务的队伍占比（对比）", "Units busy (runs compared)"),
+                                     L.t("最多同时执行任务 — ", "most busy at once — ") + summary(
+                                         "busy_units", lambda s: f"{s.peak:g}"),
+                                     curves("busy_units", "%", percent_of_units=True))
+    return out
