@@ -1,4 +1,5 @@
-"""After-action report: HTML + PDF from a recorded chlorine drill, Chinese and English, bad input, compare."""
+"""After-action report: HTML + PDF from a recorded chlorine drill, Chinese and English, bad input,
+a comparison of three archives, maps, the PDF rendered to PNG."""
 
 from __future__ import annotations
 
@@ -44,6 +45,26 @@ def drill(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def others(tmp_path_factory) -> list[Path]:
+    """Two more runs of the chlorine drill, 120 min: the auto-dispatcher alone, and the orders without it."""
+    d = tmp_path_factory.mktemp("others")
+    sc = str(scenarios_dir() / "lanxi_chemical.yaml")
+    orders = str(scenarios_dir() / "lanxi_chemical.orders.yaml")
+    b, c = d / "auto.drill", d / "noauto.drill"
+    assert main(["run", sc, "--until", "120", "--record", str(b)]) == 0
+    assert main(["run", sc, "--orders", orders, "--no-auto", "--until", "120", "--record", str(c)]) == 0
+    return [b, c]
+
+
+def _kpis(path: Path) -> dict:
+    with Archive.open(path) as a:
+        k = KpiTracker()
+        for ev in a.events():
+            k.consume(ev)
+    return k.summary()
+
+
+@pytest.fixture(scope="module")
 def built(drill, tmp_path_factory):
     d = tmp_path_factory.mktemp("out")
     html, pdf = d / "r.html", d / "r.pdf"
@@ -69,7 +90,7 @@ def test_html_report(drill, built):
         score = score_fn(k.summary())["score"]
     assert score is not None and f"{score:.1f}" in html
     assert ids and all(i in html for i in ids)
-    for zh in ("演练评估报告", "情况导入", "改进计划", "临河化工园区液氯泄漏应急演练", "综合评分", "按时响应的情况导入"):
+    for zh in ("演练评估报告", "情况导入", "整改计划", "临河化工园区液氯泄漏应急演练", "综合评分", "按时响应的情况导入"):
         assert zh in html, zh
     # self-contained: no external resources, charts inline
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
@@ -92,13 +113,105 @@ def test_pdf_report(built):
 
 def test_english_and_compare(drill, tmp_path):
     html = tmp_path / "en.html"
-    assert main(["report", str(drill), "-o", str(html), "--lang", "en", "--compare", str(drill)]) == 0
+    assert main(["report", str(drill), "-o", str(html), "--lang", "en", "--compare", str(drill), "--no-maps"]) == 0
     text = html.read_text(encoding="utf-8")
-    for h in ("After-Action Report", "Summary", "Timeline", "Improvement plan", "Compared with another run",
-              "Injects answered on time"):
+    for h in ("After-Action Report", "Drill overview", "Summary", "Evaluation table (AQ/T 9009)", "Timeline",
+              "Problems and improvement plan", "Suggested deadline", "Comparison of runs", "Injects answered on time",
+              "Response-time distribution"):
         assert h.lower() in text.lower(), h
-    assert "演练评估报告" not in text
-    assert "The two event streams are identical" in text
+    assert "演练评估报告" not in text and "评估表" not in text and "关键时刻态势图" not in text
+    assert "identical event streams" in text
+
+
+def test_sections_and_numbers_match_the_archive(drill, built):
+    html = built[0].read_text(encoding="utf-8")
+    k = _kpis(drill)
+    sections = re.findall(r'<section id="([a-z_]+)">', html)
+    assert sections == ["cover", "summary", "evaluation", "timeline", "maps", "charts", "notes", "findings"]
+    for zh in ("演练概况", "参演席位", "随机种子", "评估表（AQ/T 9009）", "组织指挥与策划", "预案执行", "评定",
+               "关键时刻态势图", "响应时间分布", "转移安置曲线", "暴露人口", "问题清单与整改计划", "建议期限", "15 日内"):
+        assert zh in html, zh
+    # the evaluation table's findings carry the archive's KPIs
+    ev = html.split('id="evaluation"')[1].split("</section>")[0]
+    assert f"已转移 {k['people_evacuated']:,} 人" in ev and f"待转移 {k['people_to_evacuate']:,} 人" in ev
+    assert f"平均首次响应 {k['first_response_min_mean']:.1f} 分钟" in ev
+    # one map per key moment: the hazard start, each inject sent, the peak, the end
+    from drillsim.report import collect
+    from drillsim.report.maps import key_moments
+
+    with Archive.open(drill) as a:
+        sent = sorted({e.t for e in a.events(types="inject.sent")})
+        moments = key_moments(collect(a, verify_chain=False))
+        dur = a.duration
+    assert {m.t for m in moments} == {0.0, *sent, dur}  # the peak (25 min) falls on inject M03's minute
+    maps = html.split('id="maps"')[1].split("</section>")[0]
+    assert maps.count("data:image/png;base64,") == len(moments) == 8
+    assert "演练结束" in maps and "危化品泄漏" in maps  # the plume is drawn on at least one map
+
+
+def test_three_archives_side_by_side(drill, others, tmp_path):
+    out = tmp_path / "cmp.html"
+    assert main(["report", str(drill), *map(str, others), "-o", str(out), "--no-maps", "--lang", "zh"]) == 0
+    html = out.read_text(encoding="utf-8")
+    cmp = html.split('id="compare"')[1].split("</section>")[0]
+    assert "对比 3 次演练" in cmp and "<th>C</th>" in cmp
+    for p in (drill, *others):
+        assert str(p) in cmp
+    row = re.search(r"<tr[^>]*><td>调派次数</td>(.*?)</tr>", cmp)
+    cells = re.findall(r"<td>([^<]*)</td>", row.group(1))
+    assert cells == [f"{_kpis(p)['dispatches']:,}" for p in (drill, *others)]
+    assert len({_kpis(p)["dispatches"] for p in (drill, *others)}) > 1  # the runs really differ
+    for key in ("cmp_open", "cmp_evac", "cmp_units"):
+        assert f'id="chart-{key}"' in cmp
+    assert "A / B" in cmp and "A / C" in cmp and "事件 seq" in cmp
+
+
+def _blank(png: Path) -> bool:
+    from matplotlib.image import imread
+
+    img = imread(str(png))
+    return float(img[..., :3].std()) < 0.01
+
+
+def test_pdf_by_extension(drill, tmp_path):
+    pdf = tmp_path / "r.pdf"
+    assert main(["report", str(drill), "-o", str(pdf), "--lang", "zh", "--no-maps"]) == 0
+    assert pdf.read_bytes()[:5] == b"%PDF-" and not (tmp_path / "r.html").exists()
+    assert not list(tmp_path.glob(".*.part"))
+
+
+def test_pdf_fonts_and_pages_render(built, tmp_path):
+    pdf = built[1]
+    if shutil.which("pdffonts"):
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+        cjk = [ln for ln in fonts.splitlines() if "CJK" in ln or "WenQuanYi" in ln]
+        assert cjk and all(ln.split()[-5] == "yes" for ln in cjk), fonts  # emb column
+    if not shutil.which("pdftoppm"):
+        pytest.skip("pdftoppm missing (poppler-utils)")
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "p")], check=True)
+    pages = sorted(tmp_path.glob("p-*.png"))
+    assert len(pages) == _pdf_pages(pdf) >= 8
+    assert not any(_blank(p) for p in pages)
+    if shutil.which("pdftotext"):
+        for i, _ in enumerate(pages, 1):
+            text = subprocess.run(["pdftotext", "-f", str(i), "-l", str(i), str(pdf), "-"], capture_output=True,
+                                  text=True, check=True).stdout
+            if "关键时刻态势图" in text:  # the first map page has coloured map ink (roads, markers)
+                from matplotlib.image import imread
+
+                img = imread(str(pages[i - 1]))[..., :3]
+                assert float((img.min(axis=2) < 0.9).mean()) > 0.03  # roads drawn
+                assert float((img.max(axis=2) - img.min(axis=2) > 0.2).mean()) > 0.001  # and coloured markers
+                break
+        else:
+            raise AssertionError("no map page")
+
+
+def test_unknown_output_format_exits_2(drill, tmp_path, capsys):
+    out = tmp_path / "r.docx"
+    assert main(["report", str(drill), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{out}:1:1: ") and ".html or .pdf" in err and not out.exists()
 
 
 def test_fonts_render_chinese():

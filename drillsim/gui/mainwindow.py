@@ -362,46 +362,45 @@ class MainWindow(QObject):
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.open()  # window-modal, does not block the clock
             return
-        html_f, both_f = "HTML (*.html)", T("HTML 和 PDF") + " (*.html)"
+        html_f, pdf_f = "HTML (*.html)", "PDF (*.pdf)"
         path, chosen = QFileDialog.getSaveFileName(self.win, T("生成评估报告"), str(src.with_suffix(".html")),
-                                                   f"{html_f};;{both_f}")
+                                                   f"{html_f};;{pdf_f}")
         if path:
-            out = Path(path) if Path(path).suffix.lower() in (".html", ".htm") else Path(path + ".html")
-            self.write_report(out, pdf=out.with_suffix(".pdf") if chosen == both_f else None)
+            from drillsim.report.export import format_of
+
+            out = Path(path)
+            if format_of(out) is None:  # no or another extension: the chosen filter's
+                out = Path(path + (".pdf" if chosen == pdf_f else ".html"))
+            self.write_report(out)
 
     def write_report(self, out: str | Path, pdf: str | Path | None = None) -> Path | None:
         """Write the after-action report (drillsim.report) of the replayed or recorded drill to
-        ``out`` (HTML; and ``pdf`` if given); the path is shown in the status bar."""
+        ``out``, HTML or PDF by its extension (and to ``pdf`` too if given), in the app's language;
+        the path is shown in the status bar."""
         from PySide6.QtGui import QGuiApplication
 
         from drillsim.cli.summary import COMPONENT_LABELS, KPI_LABELS
-        from drillsim.record import Archive
-        from drillsim.report import build_report, write_html, write_pdf
         from drillsim.report.charts import cjk_font
+        from drillsim.report.export import write_report
 
         src = self.report_archive_path()
         if src is None:
             self.status(T("没有可生成报告的档案：请打开复盘档案，或先“记录到档案”"))
             return None
-        out = Path(out)
+        outs = [Path(out)] + ([Path(pdf)] if pdf is not None else [])
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            with Archive.open(src) as a:
-                rep = build_report(a, lang=self.app.lang, kpi_labels=KPI_LABELS, component_labels=COMPONENT_LABELS)
-            write_html(rep, out)
-            pages = write_pdf(rep, pdf) if pdf is not None else 0
+            res = write_report([src], outs, self.app.lang, KPI_LABELS, COMPONENT_LABELS)
         except Exception as e:  # noqa: BLE001 - shown to the user, not a traceback
             self.status(T("生成评估报告失败") + f": {e}")
             return None
         finally:
             QGuiApplication.restoreOverrideCursor()
-        msg = T("评估报告已保存") + f": {out}"
-        if pdf is not None:
-            msg += f", {pdf} ({pages} {T('页')})"
+        msg = T("评估报告已保存") + ": " + ", ".join(f"{p} ({n} {T('页')})" if n else str(p) for p, n in res.written)
         if self.app.lang == "zh" and cjk_font() is None:
             msg += "　" + T("(未找到中文字体，图表中的中文可能无法显示)")
         self.statusbar.showMessage(msg, 15000)
-        return out
+        return outs[0]
 
     def screenshot_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self.win, T("保存截图"), "drillsim.png", "PNG (*.png)")

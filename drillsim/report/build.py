@@ -170,12 +170,17 @@ def build(f: Facts, lang: str = "zh", kpi_labels: Labels | None = None, componen
     L = Lang(lang, kpi_labels, component_labels, _start(f))
     name = L.text(f.meta.get("scenario_name")) or L.text((f.scenario.get("meta") or {}).get("name")) or "—"
     title = L.t("演练评估报告", "After-Action Report")
-    sections = [_cover(f, L, name, version), _summary(f, L), _timeline(f, L)]
+    sections = [_cover(f, L, name, version), _summary(f, L), _evaluation(f, L), _timeline(f, L)]
+    md, why = None, ""
+    if archive is not None:
+        from drillsim.report.maps import map_specs, open_map
+
+        md, why = open_map(archive)
+        if md is not None:
+            f.exposed = md.exposed_series(f.duration)
     specs = ch.chart_specs(f, L)
     if archive is not None:
-        from drillsim.report.maps import map_specs
-
-        mspecs, captions, how = map_specs(archive, f, L)
+        mspecs, captions, how = map_specs(md, f, L) if md is not None else ({}, [], why)
         sections.append(_maps(L, mspecs, captions, how))
         specs.update(mspecs)
     sections.append(_charts(f, L, {k: v for k, v in specs.items() if not k.startswith("map_")}))
@@ -229,7 +234,15 @@ def _cover(f: Facts, L: Lang, name: str, version: str) -> Section:
     blocks = [Block("kv", rows=rows)]
     if desc:
         blocks.append(Block("p", text=desc))
-    return Section("cover", L.t("封面", "Cover"), blocks)
+    if f.seats:
+        blocks.append(Block("h", text=L.t("参演席位", "Seats")))
+        blocks.append(Block("table", header=[L.t("席位", "Seat"), L.t("名称", "Name"), L.t("类型", "Kind"),
+                                             L.t("上级", "Reports to"), L.t("参演", "Played")],
+                            rows=[[sid, L.text(x.get("name")) or "—", str(x.get("kind") or "—"),
+                                   seat_name(f, L, x.get("parent"), short=True) if x.get("parent") else "—",
+                                   L.num(bool(x.get("played")))] for sid, x in f.seats.items()],
+                            widths=[1.4, 3, 1, 2.2, 0.8]))
+    return Section("cover", L.t("演练概况", "Drill overview"), blocks)
 
 
 def _summary(f: Facts, L: Lang) -> Section:
@@ -270,6 +283,85 @@ def _summary(f: Facts, L: Lang) -> Section:
     blocks.append(Block("p", text=L.t("为零且无相应需求的指标（如无被困人员时的救出人数）未列出。",
                                       "KPIs that are zero because the need never arose are not listed.")))
     return Section("summary", L.t("评估概要", "Summary"), blocks)
+
+
+# AQ/T 9009-2015 evaluates the exercise's organisation, the plan and each response step; the report
+# gives each a finding drawn from the events and a rating from its score component (docs/report.md).
+RATING_LEVELS = ((0.9, "优", "excellent"), (0.75, "良", "good"), (0.6, "中", "fair"), (0.0, "差", "poor"))
+EVAL_AREAS = (
+    ("organisation", ("组织指挥与策划", "Organisation and direction"),
+     ("情况导入按时响应、指令被接受", "injects answered on time, orders accepted")),
+    ("plan", ("预案执行", "Plan"), ("按预案启动响应级别、预案措施按时完成", "level set per the plan, plan actions on time")),
+    ("rescue", ("搜救", "Search and rescue"), ("72 小时内救出比例、首支力量到达时间", "rescued within 72 h, first-response time")),
+    ("medical", ("医疗救治", "Medical"), ("伤员转运至医院", "casualties carried to hospital")),
+    ("evacuation", ("转移安置", "Evacuation and shelter"), ("群众转移、无家可归者安置", "people evacuated, displaced sheltered")),
+    ("supplies", ("物资保障", "Supplies"), ("物资送达比例", "share of supplies delivered")),
+    ("exposure", ("危化品防护", "Chemical protection"), ("AEGL-2 以上暴露（人·分钟）", "person-minutes above AEGL-2")),
+)
+
+
+def rating(v: float | None, L: Lang) -> str:
+    if v is None:
+        return L.t("不适用", "n/a")
+    return next(L.t(zh, en) for lo, zh, en in RATING_LEVELS if v >= lo)
+
+
+def _area_finding(key: str, f: Facts, L: Lang) -> str:
+    k = f.kpis
+    if key == "organisation":
+        return L.t(f"需响应的情况导入 {k.get('injects_expecting', 0)} 条，按时响应 {k.get('injects_answered_on_time', 0)} 条，"
+                   f"超时 {k.get('injects_missed', 0)} 条；指令 {k.get('orders_accepted', 0)} 条被接受，{k.get('orders_rejected', 0)} 条被拒绝",
+                   f"{k.get('injects_answered_on_time', 0)} of {k.get('injects_expecting', 0)} injects answered on time, "
+                   f"{k.get('injects_missed', 0)} missed; {k.get('orders_accepted', 0)} orders accepted, {k.get('orders_rejected', 0)} refused")
+    if key == "plan":
+        lv = k.get("response_level_due")
+        return L.t(f"预案要求 {lv or '—'} 级响应，{'按时' if k.get('response_level_on_time') else '未按时'}启动；"
+                   f"预案措施按时完成 {k.get('plan_actions_done_on_time', 0)}/{k.get('plan_actions_total', 0)} 项",
+                   f"plan required level {lv or '—'}, {'set on time' if k.get('response_level_on_time') else 'not set on time'}; "
+                   f"{k.get('plan_actions_done_on_time', 0)} of {k.get('plan_actions_total', 0)} plan actions on time")
+    if key == "rescue":
+        return L.t(f"被困 {k.get('trapped', 0):,} 人，救出 {k.get('rescued', 0):,} 人；平均首次响应 {L.num(k.get('first_response_min_mean'))} 分钟，"
+                   f"90% 分位 {L.num(k.get('first_response_min_p90'))} 分钟",
+                   f"{k.get('rescued', 0):,} of {k.get('trapped', 0):,} trapped rescued; first response mean "
+                   f"{L.num(k.get('first_response_min_mean'))} min, 90th pct {L.num(k.get('first_response_min_p90'))} min")
+    if key == "medical":
+        return L.t(f"待转运伤员 {k.get('casualties_to_transport', 0):,} 人，已转运 {k.get('casualties_transported', 0):,} 人",
+                   f"{k.get('casualties_transported', 0):,} of {k.get('casualties_to_transport', 0):,} casualties transported")
+    if key == "evacuation":
+        return L.t(f"待转移 {k.get('people_to_evacuate', 0):,} 人，已转移 {k.get('people_evacuated', 0):,} 人；"
+                   f"无家可归 {k.get('people_displaced', 0):,} 人，到达避难场所 {k.get('people_sheltered', 0):,} 人",
+                   f"{k.get('people_evacuated', 0):,} of {k.get('people_to_evacuate', 0):,} evacuated; "
+                   f"{k.get('people_sheltered', 0):,} of {k.get('people_displaced', 0):,} displaced sheltered")
+    if key == "supplies":
+        return L.t(f"需求 {L.num(k.get('supplies_requested_t'))} 吨，送达 {L.num(k.get('supplies_delivered_t'))} 吨",
+                   f"{L.num(k.get('supplies_delivered_t'))} of {L.num(k.get('supplies_requested_t'))} t delivered")
+    return L.t(f"AEGL-2 以上暴露累计 {L.num(k.get('person_minutes_above_aegl2'))} 人·分钟",
+               f"{L.num(k.get('person_minutes_above_aegl2'))} person-minutes above AEGL-2")
+
+
+def _evaluation(f: Facts, L: Lang) -> Section:
+    comps = f.score.get("components", {})
+    rows, marks = [], []
+    for key, name, what in EVAL_AREAS:
+        v = comps.get(key)
+        finding = _area_finding(key, f, L) if v is not None else L.t("本次演练未出现该项需求", "the need did not arise")
+        rows.append([L.t(*name), L.t(*what), finding, "—" if v is None else f"{100 * v:.0f}", rating(v, L)])
+        marks.append("" if v is None else "good" if v >= 0.9 else "bad" if v < 0.6 else "warn" if v < 0.75 else "")
+    notes = [n for n in f.notes if n.get("rating")]
+    blocks = [Block("p", text=L.t(
+        "参照 AQ/T 9009-2015《生产安全事故应急演练评估规范》的评估内容（演练组织、应急预案及各项应急处置），逐项列出发现与评定。"
+        "评定由该项得分换算：90 分及以上为优，75–89 为良，60–74 为中，60 以下为差；发现均取自存档事件。",
+        "After the evaluation areas of AQ/T 9009-2015 (the exercise's organisation, the plan, each response step): a finding "
+        "and a rating per area. Ratings from the area's score: 90+ excellent, 75–89 good, 60–74 fair, below 60 poor; "
+        "findings come from the archive's events.")),
+        Block("table", header=[L.t("评估项目", "Area"), L.t("评估内容", "What is assessed"), L.t("发现", "Findings"),
+                               L.t("得分", "Score"), L.t("评定", "Rating")], rows=rows, marks=marks,
+              widths=[1.4, 2.2, 4.4, 0.7, 0.8])]
+    if notes:
+        blocks.append(Block("p", text=L.t(f"另有评估员评价 {len(notes)} 条（见“评估员记录”）：", f"Also {len(notes)} evaluator ratings "
+                                          "(see Evaluator notes): ") + L.t("；", "; ").join(
+            f"{L.lab(RATINGS, n['rating'])} {n.get('text') or ''}" for n in notes)))
+    return Section("evaluation", L.t("评估表（AQ/T 9009）", "Evaluation table (AQ/T 9009)"), blocks)
 
 
 def _inject_status(i: dict[str, Any], L: Lang) -> tuple[str, str]:
@@ -638,16 +730,28 @@ def findings(f: Facts, L: Lang) -> tuple[list[str], list[list[str]]]:
     return good, plan
 
 
+LIFE_SAFETY = ("被困", "trapped", "伤员", "casualties", "AEGL", "无力量到达", "never reached", "转移", "evacuat")
+
+
+def deadline(issue: str, L: Lang) -> str:
+    """Suggested deadline: 15 days where lives were at stake (rescue, casualties, exposure, unreached
+    incidents, evacuation), else 30 days (procedures, plan, orders); a project convention, see docs/report.md."""
+    if any(w in issue for w in LIFE_SAFETY):
+        return L.t("15 日内", "within 15 days")
+    return L.t("30 日内", "within 30 days")
+
+
 def _findings(f: Facts, L: Lang) -> Section:
     good, plan = findings(f, L)
     blocks = [Block("h", text=L.t("做得好的方面", "Strengths"))]
     blocks.append(Block("list", items=good) if good else Block("p", text=L.t("存档数据中没有可列为优点的完成项。",
                                                                             "The data show no completed measure to list as a strength.")))
-    blocks.append(Block("h", text=L.t("需改进的方面与改进计划", "Areas for improvement and improvement plan")))
+    blocks.append(Block("h", text=L.t("问题清单与整改计划", "Problems found and improvement plan")))
     if plan:
-        blocks.append(Block("table", header=["#", L.t("问题（事实）", "Issue (what happened)"), L.t("改进建议", "Recommendation"),
-                                             L.t("责任席位", "Responsible seat")],
-                            rows=[[str(j + 1), *r] for j, r in enumerate(plan)], widths=[0.4, 4.5, 3, 2]))
+        blocks.append(Block("table", header=["#", L.t("问题（事实）", "Issue (what happened)"), L.t("整改措施", "Corrective action"),
+                                             L.t("责任席位", "Owner seat"), L.t("建议期限", "Suggested deadline")],
+                            rows=[[str(j + 1), *r, deadline(r[0], L)] for j, r in enumerate(plan)],
+                            widths=[0.4, 4.2, 2.8, 1.8, 1.3]))
         blocks.append(Block("p", text=L.t(
             "问题一栏均来自存档事件；改进建议为通用建议，由评估组结合实际修订；责任席位取自事件（情况导入的接收席位、"
             "启动该响应级别的席位、发出转移指令的席位、评估记录关联的席位），无法从事件确定时为“待指定”。",
@@ -656,7 +760,7 @@ def _findings(f: Facts, L: Lang) -> Section:
             "that ordered the evacuation, the seat a note is linked to) and is 'to be assigned' where the events do not say.")))
     else:
         blocks.append(Block("p", text=L.t("存档数据中未发现需改进的问题。", "The data show no issue needing improvement.")))
-    return Section("findings", L.t("评估结论与改进计划", "Findings and improvement plan"), blocks)
+    return Section("findings", L.t("问题清单与整改计划", "Problems and improvement plan"), blocks)
 
 
 def run_label(j: int) -> str:

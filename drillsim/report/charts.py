@@ -119,7 +119,7 @@ def chart_specs(f: Any, L: Any) -> dict[str, ChartSpec]:
         frame(ax, L.t("人", "people"))
         ax.legend(fontsize=8, loc="upper left")
 
-    out["people"] = ChartSpec("people", L.t("转移与安置人数", "People evacuated and in shelters"),
+    out["people"] = ChartSpec("people", L.t("转移安置曲线（对照待转移人数）", "Evacuation curve (against the people to evacuate)"),
                               L.t(f"已转移 {S['evacuated'].last:,.0f} 人；避难场所内最多 {S['sheltered'].peak:,.0f} 人。",
                                   f"{S['evacuated'].last:,.0f} people evacuated; at most {S['sheltered'].peak:,.0f} in shelters."),
                               people)
@@ -142,6 +142,70 @@ def chart_specs(f: Any, L: Any) -> dict[str, ChartSpec]:
         out["exposure"] = ChartSpec("exposure", L.t("AEGL-2 以上暴露（人·分钟）", "Exposure above AEGL-2 (person-minutes)"),
                                     L.t(f"累计 {S['exposure'].last:,.0f} 人·分钟。", f"{S['exposure'].last:,.0f} person-minutes in all."),
                                     exposure)
+    rt = f.response_times
+    if rt:
+        def response(ax: Any) -> None:
+            import numpy as np
+
+            bins = np.histogram_bin_edges(rt, bins=min(20, max(5, len(rt))))
+            ax.hist(rt, bins=bins, color=PALETTE[1], alpha=0.8, edgecolor="white")
+            mean, p90 = float(np.mean(rt)), float(np.percentile(rt, 90))
+            ax.axvline(mean, color=PALETTE[0], lw=1.5, label=L.t(f"平均 {mean:.1f} 分钟", f"mean {mean:.1f} min"))
+            ax.axvline(p90, color=PALETTE[3], lw=1.5, ls="--", label=L.t(f"90% 分位 {p90:.1f} 分钟", f"90th pct {p90:.1f} min"))
+            ax.set_xlabel(L.t("报告至首支力量到达（分钟）", "Report to first unit on site (min)"))
+            ax.set_ylabel(L.t("事件数", "incidents"))
+            ax.yaxis.get_major_locator().set_params(integer=True)
+            ax.legend(fontsize=8)
+
+        out["response_times"] = ChartSpec("response_times", L.t("响应时间分布", "Response-time distribution"),
+                                          L.t(f"{len(rt)} 起事件有力量到达；最短 {min(rt):.1f}、最长 {max(rt):.1f} 分钟。",
+                                              f"{len(rt)} incidents reached; fastest {min(rt):.1f}, slowest {max(rt):.1f} min."),
+                                          response)
+    sup = f.supply or {}
+    if sup.get("requested") or sup.get("loaded") or sup.get("added"):
+        tiers = [k for k in ("区", "市", "县") if k in sup["stock"] or k in sup["loaded"]] + \
+            [k for k in list(sup["stock"]) + list(sup["loaded"]) if k not in ("区", "市", "县")]
+        tiers = list(dict.fromkeys(tiers))
+        tier_name = {"区": L.t("区级实物储备", "regional stock"), "市": L.t("市级实物储备", "city stock"),
+                     "县": L.t("县级实物储备", "county stock"), "-": L.t("其他", "other")}
+        causes = {"contract": L.t("协议储备", "contract reserve"), "production": L.t("产能储备", "production")}
+
+        def supplies_tier(ax: Any) -> None:
+            names = [tier_name.get(k, k) for k in tiers] + [causes.get(c, c) for c in sup["added"]]
+            have = [sup["stock"].get(k, 0.0) for k in tiers] + [0.0] * len(sup["added"])
+            used = [sup["loaded"].get(k, 0.0) for k in tiers] + list(sup["added"].values())
+            x = list(range(len(names)))
+            ax.bar([i - 0.2 for i in x], have, width=0.4, color=PALETTE[1], alpha=0.6, label=L.t("开始时储备", "stock at start"))
+            ax.bar([i + 0.2 for i in x], used, width=0.4, color=PALETTE[2],
+                   label=L.t("调出（协议/产能为到货）", "loaded (contract/production: arrived)"))
+            if sup.get("requested"):
+                ax.axhline(sup["requested"], color=PALETTE[0], ls="--", lw=1.2,
+                           label=L.t(f"需求合计 {sup['requested']:,.0f}", f"total need {sup['requested']:,.0f}"))
+            ax.set_xticks(x, names, fontsize=8)
+            ax.set_ylabel(L.t("件", "items"))
+            ax.set_yscale("symlog", linthresh=10)
+            ax.legend(fontsize=8)
+
+        out["supplies_tier"] = ChartSpec("supplies_tier", L.t("分级物资储备与需求", "Supplies by tier vs need"),
+                                         L.t(f"需求 {sup.get('requested', 0):,.0f} 件；调出 " + "，".join(
+                                             f"{tier_name.get(k, k)} {v:,.0f}" for k, v in sup["loaded"].items()) + "。",
+                                             f"{sup.get('requested', 0):,.0f} items needed; loaded " + ", ".join(
+                                             f"{tier_name.get(k, k)} {v:,.0f}" for k, v in sup["loaded"].items()) + "."),
+                                         supplies_tier)
+    if f.exposed is not None:
+        ex = f.exposed
+
+        def exposed(ax: Any) -> None:
+            ax.plot(ex.t, ex.v, color=PALETTE[0], lw=1.8, label=L.t("受影响社区人口", "people in affected communities"))
+            ax.fill_between(ex.t, ex.v, color=PALETTE[0], alpha=0.15)
+            frame(ax, L.t("人", "people"))
+
+        out["exposed"] = ChartSpec("exposed", L.t("暴露人口", "People exposed"),
+                                   L.t(f"居住地处于灾害范围内（烈度 VI 度以上、AEGL-2 区以上、水深 0.15 m 以上或已过火）的人口；"
+                                       f"最多 {ex.peak:,.0f} 人，结束时 {ex.last:,.0f} 人。",
+                                       f"People whose community lies inside the hazard (intensity VI+, AEGL-2 zone or worse, "
+                                       f"water over 0.15 m, or burned); at most {ex.peak:,.0f}, {ex.last:,.0f} at the end."),
+                                   exposed)
     if f.n_units:
         def units(ax: Any) -> None:
             _step(ax, S["busy_units"], L.t("执行任务的队伍占比", "Units busy"), PALETTE[4], scale=100.0 / f.n_units)

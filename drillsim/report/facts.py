@@ -83,6 +83,16 @@ class Facts:
     n_units: int
     exposure_by_place: dict[str, dict[str, float]]
     displaced_by_place: dict[str, int]
+    supply: dict[str, Any] = field(default_factory=dict)
+    """Items by source: ``stock`` (at the start, by tier 区/市/县), ``loaded`` (by tier), ``added`` (by cause:
+    contract 协议储备 / production 产能储备), ``requested`` (items asked for by delivery tasks)."""
+    exposed: Series | None = None
+    """People in communities inside a hazard footprint over time (set by the report from the hazard fields)."""
+
+    @property
+    def response_times(self) -> list[float]:
+        """Minutes from each incident's report to its first unit on site (reached incidents only)."""
+        return [i["first_response"] - i["reported"] for i in self.incidents if i["first_response"] is not None]
 
 
 def scenario_yaml(text: str) -> dict[str, Any]:
@@ -116,6 +126,11 @@ def collect(archive: Any, verify_chain: bool = True) -> Facts:
               incidents=[], hazard_events=[], orders_rejected=[], notes=[],
               checklists=[c for c in (scen.get("checklists") or []) if isinstance(c, dict)],
               series={}, n_units=0, exposure_by_place={}, displaced_by_place={})
+    stock: dict[str, float] = {}
+    for d in (archive.context.get("depots") or {}).values():
+        tier = str(d.get("tier") or "-")
+        stock[tier] = stock.get(tier, 0.0) + sum(float(q) for q in (d.get("stock") or {}).values())
+    f.supply = {"stock": stock, "loaded": {}, "added": {}, "requested": 0.0}
     _walk(f, events, duration)
     return f
 
@@ -211,12 +226,19 @@ def _walk(f: Facts, events: list[Event], end: float) -> None:
         elif ty == "task.new" and d.get("kind") == "deliver":
             any_supply = True
             s_req.add(t, float(d.get("quantity") or 0))
+            f.supply["requested"] += sum((d.get("items") or {}).values())
         elif ty == "task.progress":
             if d.get("kind") == "evacuate":
                 s_evac.add(t, float(d.get("amount") or 0))
             elif d.get("kind") == "deliver":
                 any_supply = True
                 s_deliv.add(t, float(d.get("amount") or 0))
+        elif ty == "supply.loaded":
+            tier = str(d.get("tier") or "-")
+            f.supply["loaded"][tier] = f.supply["loaded"].get(tier, 0.0) + sum((d.get("items") or {}).values())
+        elif ty == "supply.added":
+            cause = str(d.get("cause") or "-")
+            f.supply["added"][cause] = f.supply["added"].get(cause, 0.0) + float(d.get("quantity") or 0)
         elif ty == "chemical.exposure":
             any_expo = True
             exposure[str(d.get("id"))] = float(d.get("total_person_minutes") or 0)

@@ -141,6 +141,35 @@ class MapData:
         self.bounds = tuple(float(v) for v in self.sim.world.map.bounds)
         self.hazards, self.hazard_source = rebuild_hazards(archive, self.sim)
 
+    def exposed_series(self, duration: float, n: int = 40) -> Any:
+        """People living in communities inside a hazard footprint, sampled ``n`` times over the drill.
+
+        Inside means, at the community's point: intensity VI or more (GB/T 17742-2020: VI is where
+        damage to buildings begins), the plume's AEGL-2 zone or worse, water deeper than 0.15 m,
+        or burned ground. Population from the map's communities.
+        """
+        from drillsim.report.facts import Series
+
+        comms = [p for p in self.places.values() if p.kind == "community" and p.population > 0]
+        out = Series()
+        if not comms:
+            return out.close(duration)
+        cx = np.array([p.at[0] for p in comms])
+        cy = np.array([p.at[1] for p in comms])
+        pop = np.array([p.population for p in comms], dtype=float)
+        for t in np.linspace(0.0, duration, n):
+            hit = np.zeros(len(comms), dtype=bool)
+            for h in self.hazards.values():
+                if not h.started or h.started_at is None or t < h.started_at:
+                    continue
+                try:
+                    ov = h.overlay(float(t))
+                except Exception:  # noqa: BLE001 - a hazard that cannot report counts nobody
+                    continue
+                hit |= _inside(ov, cx, cy, float(t))
+            out.set(float(t), float(pop[hit].sum()))
+        return out.close(duration)
+
     def place_xy(self, pid: Any) -> tuple[float, float] | None:
         p = self.places.get(str(pid)) if pid is not None else None
         return (float(p.at[0]), float(p.at[1])) if p is not None else None
@@ -307,6 +336,31 @@ class MapData:
                       framealpha=0.9)
 
 
+EXPOSED_AT = {"intensity": 6.0, "aegl_zone": 2.0, "depth_m": 0.15}
+
+
+def _inside(ov: dict[str, Any], x: np.ndarray, y: np.ndarray, t: float) -> np.ndarray:
+    """Which points (x, y) an overlay grid puts inside the hazard (thresholds :data:`EXPOSED_AT`)."""
+    kind = ov.get("kind")
+    grid = ov.get("values") if kind == "grid" else ov.get("arrival_min") if kind == "isochrones" else None
+    if grid is None:
+        return np.zeros(len(x), dtype=bool)
+    v = np.array(grid, dtype=float)
+    if v.ndim != 2 or v.size == 0:
+        return np.zeros(len(x), dtype=bool)
+    cell = float(ov["cell"])
+    j = np.floor((x - float(ov["x0"])) / cell).astype(int)
+    i = np.floor((y - float(ov["y0"])) / cell).astype(int)
+    ok = (i >= 0) & (i < v.shape[0]) & (j >= 0) & (j < v.shape[1])
+    val = np.full(len(x), np.nan)
+    val[ok] = v[i[ok], j[ok]]
+    with np.errstate(invalid="ignore"):
+        if kind == "isochrones":
+            return np.isfinite(val) & (val <= t)
+        limit = EXPOSED_AT.get(str(ov.get("field")))
+        return np.isfinite(val) & (val >= limit) if limit is not None else np.zeros(len(x), dtype=bool)
+
+
 def _scale_bar(ax: Any, extent: tuple[float, float, float, float]) -> None:
     x0, x1, y0, y1 = extent
     span = (x1 - x0) / 5
@@ -352,17 +406,21 @@ def moment_caption(s: Snapshot, f: Any, L: Any, md: MapData) -> str:
     return text
 
 
-def map_specs(archive: Any, f: Any, L: Any) -> tuple[dict[str, Any], list[str], str]:
-    """Chart specs of the key-moment maps (key -> ChartSpec), their captions in order, and an error
-    message instead when the map cannot be rebuilt (no scenario text, map files missing)."""
+def open_map(archive: Any) -> tuple[MapData | None, str]:
+    """The archive's map, or None and why not (no scenario text, map files missing)."""
     from drillsim.core.errors import InputError
-    from drillsim.report.charts import ChartSpec
 
     try:
-        md = MapData(archive)
+        return MapData(archive), ""
     except InputError as e:
-        why = e.problems[0].message if getattr(e, "problems", None) else str(e)
-        return {}, [], why
+        return None, e.problems[0].message if getattr(e, "problems", None) else str(e)
+
+
+def map_specs(md: MapData, f: Any, L: Any) -> tuple[dict[str, Any], list[str], str]:
+    """Chart specs of the key-moment maps (key -> ChartSpec), their captions in order, and a note on
+    how the hazards were rebuilt."""
+    from drillsim.report.charts import ChartSpec
+
     moments = key_moments(f)
     snaps = [md.snapshot(m) for m in moments]
     extent = md.extent(snaps)

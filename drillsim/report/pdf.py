@@ -24,9 +24,13 @@ FILL = {"good": "#e9f7ef", "bad": "#fdedec", "warn": "#fef9e7"}
 HEAD = "#1a5276"
 
 
-def _em(ch: str) -> float:
+def _cjk(ch: str) -> bool:
     o = ord(ch)
-    if o >= 0x2E80 or 0xFF00 <= o <= 0xFFEF:
+    return o >= 0x2E80 or 0xFF00 <= o <= 0xFFEF
+
+
+def _em(ch: str) -> float:
+    if _cjk(ch):
         return 1.0
     if ch in "mwMW@%":
         return 0.85
@@ -46,7 +50,8 @@ def wrap(text: str, width_in: float, size: float) -> list[str]:
         for ch in para:
             cw = _em(ch) * em
             if w + cw > width_in and line:
-                if ch != " " and last_space > 0:
+                # Chinese may break between any two characters; Latin words at their spaces
+                if ch != " " and last_space > 0 and not _cjk(ch) and not _cjk(line[-1]):
                     out.append(line[:last_space])
                     line = line[last_space + 1:]
                 else:
@@ -225,7 +230,7 @@ def write_pdf(report: Report, path: str | Path, score_label: str) -> int:
         w.heading(report.subtitle, 15, color="#1c2833", rule=True)
         w.y += 0.1
         for i, s in enumerate(report.sections):
-            if s.id in ("timeline", "maps", "charts", "findings") or (i > 1 and s.id == "compare"):
+            if s.id in ("evaluation", "timeline", "maps", "charts", "findings") or (i > 1 and s.id == "compare"):
                 w.new_page()
             elif i > 0:
                 w.y += 0.15

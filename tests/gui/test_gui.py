@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -552,6 +553,30 @@ def test_report_from_live_recording(win, tmp_path, monkeypatch):
     html = out.read_text(encoding="utf-8")
     assert pick(win.controller.session.scenario.meta.name) in html
     assert str(out) in win.statusbar.currentMessage()
+    win.controller.stop_recording()
+
+
+def test_export_report_pdf_by_extension_in_the_app_language(win, tmp_path, monkeypatch):
+    """File → Export report: the PDF filter (or a .pdf name) writes a PDF, in the app's language."""
+    pytest.importorskip("drillsim.report")
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QFileDialog
+
+    win.controller.start_recording(tmp_path / "live.drill")
+    win.controller.advance_to(10)
+    act = win.win.findChild(QAction, "actionReport")
+    monkeypatch.setattr(win.app, "lang", "en")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(tmp_path / "aar"), "PDF (*.pdf)")))
+    act.trigger()
+    pdf = tmp_path / "aar.pdf"
+    assert pdf.read_bytes()[:5] == b"%PDF-" and not (tmp_path / "aar.html").exists()
+    assert str(pdf) in win.statusbar.currentMessage() and "pages" in win.statusbar.currentMessage()
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert "After-Action Report" in text and "演练评估报告" not in text
+    out = win.write_report(tmp_path / "aar_en.html")
+    html = out.read_text(encoding="utf-8")
+    assert "After-Action Report" in html and "演练评估报告" not in html
     win.controller.stop_recording()
 
 
