@@ -566,6 +566,7 @@ def test_export_report_pdf_by_extension_in_the_app_language(win, tmp_path, monke
     win.controller.advance_to(10)
     act = win.win.findChild(QAction, "actionReport")
     monkeypatch.setattr(win.app, "lang", "en")
+    monkeypatch.setattr("drillsim.report.maps.MAX_MOMENTS", 1)  # one map (the end) keeps the test short
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(tmp_path / "aar"), "PDF (*.pdf)")))
     act.trigger()
     pdf = tmp_path / "aar.pdf"
