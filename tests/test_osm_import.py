@@ -136,6 +136,26 @@ def test_pbf_and_bz2_give_the_same_map_as_xml(xml_map, work):
         assert pa == pb
 
 
+def test_array_twin_loads_the_same_graph_and_yields_to_an_edited_graphml(work, xml_map):
+    import shutil
+
+    from drillsim.scenario.map_dir import _twin_graph
+
+    copy = work / "twin_check"
+    shutil.copytree(xml_map, copy)
+    fast = _twin_graph(copy)
+    assert fast is not None
+    slow = load_map(graphml=copy / "roads.graphml").graph
+    keys = ("id", "length", "road_class", "speed_kmh", "lanes", "oneway", "bridge", "tunnel", "name")
+    assert {(u, v): tuple(d[k] for k in keys) for u, v, d in fast.edges(data=True)} == \
+        {(u, v): tuple(d[k] for k in keys) for u, v, d in slow.edges(data=True)}
+    assert {n: (d["x"], d["y"]) for n, d in fast.nodes(data=True)} == {n: (d["x"], d["y"]) for n, d in slow.nodes(data=True)}
+    gml = copy / "roads.graphml"
+    gml.write_text(gml.read_text(encoding="utf-8").replace(">30.0<", ">45.0<"), encoding="utf-8")
+    assert _twin_graph(copy) is None  # edited by hand: the GraphML is read
+    assert {d["speed_kmh"] for _, _, d in load_map(folder=copy).graph.edges(data=True)} >= {45.0}
+
+
 def test_imported_map_loads_and_routes_respect_one_way(xml_map):
     m = load_map(folder=xml_map)
     assert m.graph.is_directed() and m.elevation is not None and float(np.abs(m.elevation.values).max()) == 0
@@ -230,7 +250,8 @@ def test_existing_map_dir_is_kept_unless_forced(work, xml_map, capsys):
     assert [p.name for p in target.iterdir()] == ["mine.txt"]
     rc, out, _ = _import(["map", "import", str(work / "town.osm"), "-o", str(target), "--force"], capsys)
     assert rc == 0 and "不连通而舍弃: 3 个节点" in out
-    assert sorted(p.name for p in target.iterdir()) == ["map.yaml", "places.yaml", "roads.graphml", "terrain.npz"]
+    assert sorted(p.name for p in target.iterdir()) == ["map.yaml", "places.yaml", "roads.graphml", "roads.npz",
+                                                             "terrain.npz"]
 
 
 # ---------------------------------------------------------------- drillsim scenario new

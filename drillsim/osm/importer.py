@@ -24,7 +24,11 @@ from drillsim.osm.places import build_places
 from drillsim.osm.roads import build_roads
 from drillsim.osm.source import kind_of, read_osm
 from drillsim.osm.terrain import flat_grid, load_dem
-from drillsim.scenario.map_dir import FORMAT, MANIFEST, PLACES, ROADS, TERRAIN
+from drillsim.osm.writer import write_roads
+from drillsim.scenario.map_dir import FORMAT, MANIFEST, PLACES, ROADS, ROADS_TWIN, TERRAIN
+
+
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def parse_bbox(text: str, file: str = "--bbox") -> tuple[float, float, float, float]:
@@ -102,9 +106,9 @@ def _write(out: Path, graph: nx.DiGraph, places: dict[str, Any], grid, manifest:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
     try:
-        nx.write_graphml(graph, tmp / ROADS)
-        (tmp / PLACES).write_text(yaml.safe_dump(places, allow_unicode=True, sort_keys=False, width=120,
-                                                  default_flow_style=None), encoding="utf-8")
+        manifest["roads_sha256"] = write_roads(graph, tmp / ROADS, tmp / ROADS_TWIN)
+        (tmp / PLACES).write_text(yaml.dump(places, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                                            width=120, default_flow_style=None), encoding="utf-8")
         np.savez_compressed(tmp / TERRAIN, x0=grid.x0, y0=grid.y0, cell=grid.cell,
                             elevation=grid.values.astype(np.float32))
         (tmp / MANIFEST).write_text(yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False, width=120),

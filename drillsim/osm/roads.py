@@ -2,7 +2,7 @@
 
 Steps: cut to the bounding box, simplify to intersections (osmnx; bridges,
 tunnels and class changes stay edge ends so a damaged bridge closes only the
-bridge), project to the UTM zone of the area, keep the largest strongly
+bridge), project the nodes to the UTM zone of the area (pyproj), keep the largest strongly
 connected part (every node reachable from every other: a drill never strands a
 unit), then one plain ``DiGraph`` edge per direction with the attributes
 :mod:`drillsim.scenario.maps` reads. Lengths are great-circle lengths along the
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from drillsim.core.errors import InputError, Problem
 from drillsim.scenario import catalog
@@ -46,10 +47,8 @@ def build_roads(raw: nx.MultiDiGraph, file: str, bbox: tuple[float, float, float
                                              f"highway=motorway..track (check the file and the --bbox W,S,E,N "
                                              f"in degrees)"))
     g = ox.simplify_graph(g, edge_attrs_differ=["highway", "bridge", "tunnel"])
-    g = ox.project_graph(g)
-    crs = g.graph["crs"]
-    crs_text = crs.to_string() if hasattr(crs, "to_string") else str(crs)
     out = _plain(g)
+    crs_text = _project(out)
     before_n, before_e, before_km = out.number_of_nodes(), out.number_of_edges(), _km(out)
     keep = max(nx.strongly_connected_components(out), key=len)
     out = out.subgraph(keep).copy()
@@ -75,6 +74,25 @@ def build_roads(raw: nx.MultiDiGraph, file: str, bbox: tuple[float, float, float
         "speed_tagged_edges": sum(1 for _, _, d in out.edges(data=True) if d["maxspeed"]),
     }
     return RoadResult(out, crs_text, (ox0, oy0), stats)
+
+
+def utm_crs(lon: float, lat: float) -> str:
+    """The WGS 84 / UTM zone of a point (what osmnx ``project_graph`` picks for the area's centre)."""
+    zone = min(60, int((lon + 180.0) // 6.0) + 1)
+    return f"EPSG:{(32600 if lat >= 0 else 32700) + zone}"
+
+
+def _project(g: nx.DiGraph) -> str:
+    """Node x/y from lon/lat to the area's UTM zone, in one vectorised pyproj call; returns the CRS."""
+    from pyproj import Transformer
+
+    lon = np.array([d["x"] for _, d in g.nodes(data=True)])
+    lat = np.array([d["y"] for _, d in g.nodes(data=True)])
+    crs = utm_crs((lon.min() + lon.max()) / 2, (lat.min() + lat.max()) / 2)
+    x, y = Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(lon, lat)
+    for (_, d), xi, yi in zip(g.nodes(data=True), x.tolist(), y.tolist(), strict=True):
+        d["x"], d["y"] = xi, yi
+    return crs
 
 
 def _km(g: nx.DiGraph) -> float:
