@@ -27,7 +27,6 @@ from drillsim.osm.terrain import flat_grid, load_dem
 from drillsim.osm.writer import write_roads
 from drillsim.scenario.map_dir import FORMAT, MANIFEST, PLACES, ROADS, ROADS_TWIN, TERRAIN
 
-
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
