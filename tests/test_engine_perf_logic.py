@@ -234,25 +234,25 @@ def _small_drill(hours: float = 12.0):
 def test_free_unit_index_matches_a_scan(monkeypatch):
     from drillsim.response.dispatcher import Dispatcher
 
-    orig = Dispatcher.free_capable
+    orig = Dispatcher.free_positions
     checked = [0]
 
     def checking(self, kind):
         got = orig(self, kind)
-        assert got == [u for u in self.capable(kind) if u.free]
+        units = self.capable(kind)
+        assert [units[i] for i in got.tolist()] == [u for u in units if u.free]
         checked[0] += 1
         return got
 
-    monkeypatch.setattr(Dispatcher, "free_capable", checking)
+    monkeypatch.setattr(Dispatcher, "free_positions", checking)
     sim = _small_drill()
     sim.run_until(150.0)
     for u in list(sim.units.values())[::7]:  # recalls (idle, driving, working) must keep the index right
         u.recall()
     sim.run_until(12 * 60.0)
     assert checked[0] > 50
-    for kind, index in sim.dispatcher._free_of.items():
-        assert [u for _, u in sorted((i, u) for u, i in index.items())] == \
-            [u for u in sim.dispatcher.capable(kind) if u.free]
+    for kind in sim.dispatcher._free_of:
+        assert sim.dispatcher.free_capable(kind) == [u for u in sim.dispatcher.capable(kind) if u.free]
 
 
 def test_best_task_for_matches_a_full_search():
@@ -282,3 +282,36 @@ def test_route_index_at_matches_position(city):
         assert r.index_at(elapsed) == r.position(net, elapsed)[2]
     one = router.route(7, 7)
     assert one.index_at(3.0) == one.position(net, 3.0)[2] == 0
+
+
+def test_nearest_free_unit_matches_a_full_search(monkeypatch):
+    """Every auto-dispatch picks a unit with the least travel time (full searches; ties within rounding)."""
+    from drillsim.response.dispatcher import Dispatcher
+
+    orig = Dispatcher.nearest_free_unit
+    checked = [0]
+
+    def checking(self, task, reach=None):
+        got = orig(self, task, reach)
+        fresh = Router(self.sim.world.net, shared_trees=False)
+        times = []
+        for u in self.free_capable(task.kind):
+            cls, scale = fresh.class_scale(u.vehicle, u.spec.ppe)
+            t = float(fresh.times_to(task.node, *cls)[u.current_node()]) * scale
+            if np.isfinite(t):
+                times.append((t, u.id, u))
+        if not times:
+            assert got is None
+        else:
+            best_t = min(times, key=lambda x: x[:2])[0]
+            got_t = next(t for t, _, u in times if u is got)
+            assert math.isclose(got_t, best_t, rel_tol=1e-9, abs_tol=1e-9)
+            # the lowest id among the (near-)tied fastest units
+            assert got.id == min(uid for t, uid, _ in times if math.isclose(t, best_t, rel_tol=1e-9, abs_tol=1e-9))
+        checked[0] += 1
+        return got
+
+    monkeypatch.setattr(Dispatcher, "nearest_free_unit", checking)
+    sim = _small_drill(hours=4.0)
+    sim.run_until(4 * 60.0)
+    assert checked[0] > 30

@@ -27,6 +27,12 @@ if TYPE_CHECKING:
     from drillsim.response.units import Unit
 
 
+def _hub_ranks(hub_nodes: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+    """Index in ``hub_nodes`` (unsorted, distinct) of each of ``nodes`` (all among them)."""
+    order = np.argsort(hub_nodes, kind="stable")
+    return order[np.searchsorted(hub_nodes[order], nodes)]
+
+
 class Dispatcher:
     def __init__(self, sim: Simulation, enabled: bool = True) -> None:
         self.sim = sim
@@ -37,8 +43,11 @@ class Dispatcher:
         self._capable_n = -1
         self._capable_of: dict[str, list[Unit]] = {}
         self._pos_of: dict[str, dict[Unit, int]] = {}
-        self._free_of: dict[str, dict[Unit, int]] = {}
-        """Free capable units per kind (unit -> its place in ``capable``), kept by :meth:`unit_changed`."""
+        self._free_of: dict[str, np.ndarray] = {}
+        """Per kind, whether each unit of ``capable`` is free (kept by :meth:`unit_changed`)."""
+        self._static_of: dict[str, tuple[np.ndarray, np.ndarray, list[tuple[str, bool]]]] = {}
+        """Per kind: each capable unit's vehicle class code and id rank, and the (vehicle, ppe) of each code."""
+        self._hub_mask: tuple[int, int, np.ndarray] | None = None
         self._indexed = 0
         self._open: dict[str, dict[str, Task]] = {}
 
@@ -53,25 +62,41 @@ class Dispatcher:
         units = self._capable_of.get(kind)
         if units is None:
             units = self._capable_of[kind] = [u for u in self.sim.units.values() if u.can(kind)]
-            pos = self._pos_of[kind] = {u: i for i, u in enumerate(units)}
-            self._free_of[kind] = {u: i for u, i in pos.items() if u.free}
+            self._pos_of[kind] = {u: i for i, u in enumerate(units)}
+            self._free_of[kind] = np.array([u.free for u in units], dtype=bool)
+            vks = sorted({(u.spec.vehicle, u.spec.ppe) for u in units})
+            code = {vk: i for i, vk in enumerate(vks)}
+            rank = {uid: i for i, uid in enumerate(sorted(u.id for u in units))}
+            self._static_of[kind] = (np.array([code[(u.spec.vehicle, u.spec.ppe)] for u in units], dtype=np.int64),
+                                     np.array([rank[u.id] for u in units], dtype=np.int64), vks)
         return units
 
-    def free_capable(self, kind: str) -> list[Unit]:
-        """The free units of :meth:`capable` (same order), from a running index: no scan of busy units."""
+    def free_positions(self, kind: str) -> np.ndarray:
+        """Places in :meth:`capable` of the free units (ascending), from a running index: no scan of units."""
         self.capable(kind)
-        free = self._free_of[kind]
-        return [u for _, u in sorted((i, u) for u, i in free.items())] if len(free) > 1 else list(free)
+        return np.flatnonzero(self._free_of[kind])
+
+    def free_capable(self, kind: str) -> list[Unit]:
+        """The free units of :meth:`capable` (same order)."""
+        units = self.capable(kind)
+        return [units[i] for i in self.free_positions(kind).tolist()]
 
     def unit_changed(self, unit: Unit, free: bool) -> None:
         """A unit became free or busy (called by the unit when ``unit.free`` flips)."""
-        for kind, index in self._free_of.items():
-            if free:
-                i = self._pos_of[kind].get(unit)
-                if i is not None:
-                    index[unit] = i
-            else:
-                index.pop(unit, None)
+        for kind, mask in self._free_of.items():
+            i = self._pos_of[kind].get(unit)
+            if i is not None:
+                mask[i] = free
+
+    def _is_hub(self) -> np.ndarray:
+        """Boolean per node: a hub of the router (rebuilt if the hub set is replaced or grows)."""
+        hubs = self.sim.world.router.hubs
+        cached = self._hub_mask
+        if cached is None or cached[0] != id(hubs) or cached[1] != len(hubs):
+            mask = np.zeros(self.sim.world.net.n_nodes, dtype=bool)
+            mask[np.fromiter(hubs, dtype=np.int64, count=len(hubs))] = True
+            cached = self._hub_mask = (id(hubs), len(hubs), mask)
+        return cached[2]
 
     def open_by_kind(self) -> dict[str, dict[str, Task]]:
         """Open tasks per kind: new board tasks are indexed incrementally, finished ones dropped lazily."""
@@ -152,37 +177,46 @@ class Dispatcher:
         tree. The others share one backward search per weight class (units whose
         vehicles have proportional times: a unit's time is its class's x its
         scale), only as large as needed to beat or tie the best hub unit.
+        Units are sorted into these groups with numpy (static per unit: vehicle
+        class and id rank; per call: where each free unit is).
         """
+        pos = self.free_positions(task.kind)
+        if pos.size == 0:
+            return None
         router = self.sim.world.router
+        capable = self._capable_of[task.kind]
+        codes_all, rank_all, vks = self._static_of[task.kind]
+        units = [capable[i] for i in pos.tolist()]
+        codes, rank = codes_all[pos], rank_all[pos]
+        class_of = [router.class_scale(*vk) for vk in vks]
+        code_scale = np.array([cs[1] for cs in class_of])
+        scale = code_scale[codes]
+        nodes = np.array([u.node if u.route is None else -1 for u in units], dtype=np.int64)
+        moving = np.flatnonzero(nodes < 0)
+        for i in moving.tolist():
+            nodes[i] = units[i].current_node()
+        at_hub = self._is_hub()[nodes]
+        at_hub[moving] = False
         best, best_t = None, math.inf
-        groups: dict[tuple[str, bool], list[tuple[Unit, int, float]]] = {}
-        at_hub: dict[int, list[tuple[Unit, tuple[str, bool], float]]] = {}
-        scales: dict[tuple[str, bool], tuple[tuple[str, bool], float]] = {}
-        hubs = router.hubs
-        for u in self.free_capable(task.kind):
-            vk = (u.spec.vehicle, u.spec.ppe)
-            cs = scales.get(vk)
-            if cs is None:
-                cs = scales[vk] = router.class_scale(*vk)
-            cls, scale = cs
-            if u.route is None:
-                n = u.node
-                if n in hubs:
-                    at_hub.setdefault(n, []).append((u, cls, scale))
-                    continue
-            else:
-                n = u.current_node()
-            groups.setdefault(cls, []).append((u, n, scale))
-        if at_hub:
+        extra: list[int] = []  # units at hubs without a cached tree: they join the searches
+        hub_idx = np.flatnonzero(at_hub)
+        if hub_idx.size:
             # hubs nearest first by lower bound: once a bound exceeds the best time, stop
-            hub_nodes = list(at_hub)
-            lbs = router.lower_bounds(task.node, np.array(hub_nodes)) * min(s for _, s in scales.values())
-            for i in np.argsort(lbs, kind="stable").tolist():
-                if lbs[i] > best_t:
+            hub_nodes, first = np.unique(nodes[hub_idx], return_index=True)
+            order = np.argsort(first, kind="stable")  # hubs in order of their first unit
+            hub_nodes = hub_nodes[order]
+            # units by hub (in that order), then in capable order; hub h's are members[bounds[h]:bounds[h + 1]]
+            members = hub_idx[np.lexsort((hub_idx, _hub_ranks(hub_nodes, nodes[hub_idx])))]
+            bounds = np.searchsorted(_hub_ranks(hub_nodes, nodes[members]), np.arange(hub_nodes.size + 1))
+            seen = np.unique(codes)
+            lbs = router.lower_bounds(task.node, hub_nodes) * float(code_scale[seen].min())
+            for h in np.argsort(lbs, kind="stable").tolist():
+                if lbs[h] > best_t:
                     break
-                n = hub_nodes[i]
+                n = int(hub_nodes[h])
                 hub_t: dict[tuple[str, bool], float] = {}
-                for u, cls, scale in at_hub[n]:
+                for i in members[bounds[h]:bounds[h + 1]].tolist():
+                    cls = class_of[codes[i]][0]
                     t = hub_t.get(cls)
                     if t is None:
                         dist = router.times_from_hub(n, *cls, exact=False)
@@ -190,36 +224,47 @@ class Dispatcher:
                             dist = router.times_from_hub(n, *cls)  # the path meets a slower road: repair
                         t = hub_t[cls] = math.nan if dist is None else float(dist[task.node])
                     if t != t:  # nan: no tree cached for this hub, search for it
-                        groups.setdefault(cls, []).append((u, n, scale))
+                        extra.append(i)
                         continue
-                    t *= scale
+                    t *= float(scale[i])
+                    u = units[i]
                     if t < best_t or (t == best_t and best is not None and u.id < best.id):
                         best, best_t = u, t
-        if groups:
-            nodes = np.array([n for g in groups.values() for _, n, _ in g])
-            scales = np.array([s for g in groups.values() for _, _, s in g])
-            lbs = router.lower_bounds(task.node, nodes) * scales
+        others = np.flatnonzero(~at_hub)
+        if extra:
+            others = np.concatenate([others, np.array(extra, dtype=np.int64)])
+        if others.size:
+            lbs = router.lower_bounds(task.node, nodes[others]) * scale[others]
             if float(lbs.min()) <= best_t:  # else no unit off a hub can beat or tie the best
-                found, found_t = self._nearest_by_search(task, groups, best_t, float(lbs.min()), reach)
+                groups: dict[tuple[str, bool], np.ndarray] = {}
+                cls_of_unit = [class_of[c][0] for c in codes[others].tolist()]
+                for cls in sorted(set(cls_of_unit)):
+                    groups[cls] = others[np.array([c == cls for c in cls_of_unit])]
+                found, found_t = self._nearest_by_search(task, groups, units, nodes, scale, rank, best_t,
+                                                         float(lbs.min()), reach)
                 if found is not None and (found_t < best_t or (found_t == best_t and found.id < best.id)):
                     best, best_t = found, found_t
         return best
 
-    def _nearest_by_search(self, task: Task, groups: dict, bound: float, lb: float,
+    def _nearest_by_search(self, task: Task, groups: dict[tuple[str, bool], np.ndarray], units: list[Unit],
+                           nodes: np.ndarray, scale: np.ndarray, rank: np.ndarray, bound: float, lb: float,
                            reach: dict | None) -> tuple[Unit | None, float]:
-        """Nearest unit of ``groups`` by growing backward searches; none needed beyond ``bound``."""
+        """Nearest unit of ``groups`` (indices into ``units``) by growing backward searches; none beyond ``bound``."""
         limit = min(max(5.0, 2.0 * lb), bound)
         reach = {} if reach is None else reach
         while True:
-            best, best_t = None, math.inf
+            best, best_t, best_rank = None, math.inf, -1
             complete = True
-            for cls, units in sorted(groups.items(), key=lambda kv: kv[0]):
+            for cls, idx in groups.items():  # sorted by class
                 # in class minutes, the ball must cover ``limit`` real minutes for every unit in it
-                dist, done = self._times_to(task.node, cls, limit / min(s for _, _, s in units), reach)
-                for u, n, scale in units:
-                    t = float(dist[n]) * scale
-                    if t < best_t or (t == best_t and best is not None and u.id < best.id):
-                        best, best_t = u, t
+                dist, done = self._times_to(task.node, cls, limit / float(scale[idx].min()), reach)
+                t = dist[nodes[idx]] * scale[idx]
+                tmin = float(t.min())
+                if tmin < best_t or (tmin == best_t and best is not None):
+                    tied = idx[t == tmin]
+                    j = int(tied[np.argmin(rank[tied])])
+                    if tmin < best_t or rank[j] < best_rank:
+                        best, best_t, best_rank = units[j], tmin, int(rank[j])
                 complete = complete and done
             # every group's ball covers ``limit``: a unit found within it is the nearest overall
             if (best is not None and best_t <= limit) or limit >= bound:

@@ -62,7 +62,7 @@ class Route:
             return 0
         if elapsed >= self.times[-1]:
             return len(self.nodes) - 1
-        return int(np.searchsorted(self.times, elapsed, side="right")) - 1
+        return int(self.times.searchsorted(elapsed, side="right")) - 1
 
     def position(self, net: RoadNetwork, elapsed: float) -> tuple[float, float, int]:
         """(x, y, index of the last node passed) after ``elapsed`` minutes along the route."""
