@@ -104,6 +104,18 @@ def test_seek_from_snapshot_equals_full_reduction(tmp_path):
             assert a.state_at(t) == json.loads(json.dumps(full.view(t)))
 
 
+def test_events_up_to_a_time_after_a_seq(tmp_path):
+    """The seq-bounded tail query returns exactly the events with seq > after and t <= upto (ties included)."""
+    s, path, _ = record(tmp_path)
+    every = s.events.events
+    with Archive.open(path) as a:
+        tie = every[len(every) // 2].t  # an event time: every event at that instant is included
+        for upto, after in ((0.0, -1), (tie, -1), (tie, 40), (99.5, 10), (360.0, 200), (1e9, -1), (-1.0, -1)):
+            got = [e.seq for e in a.events(upto_t=upto, after_seq=after)]
+            assert got == [e.seq for e in every if e.seq > after and e.t <= upto], (upto, after)
+        assert a.last_seq_at(tie) == max(e.seq for e in every if e.t <= tie) and a.last_seq_at(-1) == -1
+
+
 def test_commit_batching_is_time_based(tmp_path):
     """With a huge commit interval nothing is committed until close (then everything is)."""
     sc = load_scenario(copy_drill(tmp_path))

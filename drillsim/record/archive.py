@@ -247,13 +247,21 @@ class Archive:
         """Events in order; ``upto_t`` inclusive; ``types`` a type prefix like 'unit.'."""
         q, args = "SELECT seq, t, type, data FROM events WHERE seq > ?", [after_seq]
         if upto_t is not None:
-            q += " AND t <= ?"
-            args.append(float(upto_t))
+            # Events are in time order: bound the seq range with the time index, or the
+            # primary-key scan would run on to the end of the table filtering on t.
+            q += " AND seq <= ? AND t <= ?"
+            args += [self.last_seq_at(upto_t), float(upto_t)]
         if types:
             q += " AND type LIKE ?"
             args.append(types.replace("%", "") + "%")
         for seq, t, ty, data in self.con.execute(q + " ORDER BY seq", args):
             yield Event(t, ty, _loads(data), seq)
+
+    def last_seq_at(self, t: float) -> int:
+        """The seq of the last event at or before sim minute ``t`` (-1 if none), from the time index."""
+        row = self.con.execute("SELECT seq FROM events WHERE t <= ? ORDER BY t DESC, seq DESC LIMIT 1",
+                               (float(t),)).fetchone()
+        return -1 if row is None else int(row[0])
 
     def notes(self) -> list[dict[str, Any]]:
         return [{"t": t, "seq": seq, "by": by, "text": text, **json.loads(data)} for t, seq, by, text, data in
