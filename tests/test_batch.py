@@ -166,6 +166,7 @@ def test_cli_csv_stats_chart_and_resume(tmp_path, capsys):
         assert s["mean"] == pytest.approx(sum(vals) / 3, abs=1e-3)
         assert s["ci95"][0] <= s["mean"] <= s["ci95"][1] and s["p5"] <= s["p50"] <= s["p95"]
     assert res["variants"][1]["diff_vs_first"]["dispatches"]["mean"] > 0
+    assert res["variants"][1]["changes"] == [{"key": "units.fire1.count", "op": "set", "value": 4}]
 
     assert main(args + ["--runs", "4"]) == 2  # the file exists: --resume or --force
     assert "--resume" in capsys.readouterr().err

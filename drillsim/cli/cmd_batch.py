@@ -105,7 +105,9 @@ def run(args: argparse.Namespace) -> int:
            "retries": outcome.retries, "wall_s": round(outcome.wall_s, 2),
            "runs_per_min": round(60.0 * outcome.done / outcome.wall_s, 2) if outcome.wall_s > 0 else None,
            "executor": f"dask {args.scheduler}" if args.scheduler else f"{workers} workers" if workers else "inline",
-           "variants": [vs.to_dict() for vs in stats]}
+           "variants": [{**vs.to_dict(), "changes": [{"key": c.key, "op": c.op, "value": c.value}
+                                                     for c in batch.variants[vs.index].changes]}
+                        for vs in stats]}
     if args.json:
         print_json(res)
     else:
