@@ -3,7 +3,8 @@
 Run i of every variant uses seed ``base + i`` (``base``: ``--seed`` or the
 scenario's ``meta.seed``), so run 0 of the unchanged scenario is exactly what
 ``drillsim run FILE`` gives, and variants meet the same weather and aftershock
-luck (common random numbers; see :mod:`drillsim.batch.stats`).
+luck (common random numbers; see :mod:`drillsim.batch.stats`): today the seed draws
+an earthquake's aftershocks, blocked roads and building damage.
 """
 
 from __future__ import annotations
