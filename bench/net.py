@@ -155,6 +155,7 @@ def main() -> None:
         "ack_ms_p50": round(float(np.percentile(lat, 50)), 2), "ack_ms_p95": round(float(np.percentile(lat, 95)), 2),
         "ack_ms_p99": round(float(np.percentile(lat, 99)), 2), "ack_ms_max": round(float(lat.max()), 2),
         "p95_goal_ms": 100, "p95_ok": bool(np.percentile(lat, 95) <= 100.0),
+        "server_ack_ms": result.get("server_ack_ms"),
         "wall_s": round(wall, 1), "server_cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
         "server_cpu_share": round((usage.ru_utime + usage.ru_stime) / wall, 3),
         "server_peak_rss_mb": round(usage.ru_maxrss / 1024.0, 1),

@@ -98,7 +98,8 @@ def run(args: argparse.Namespace) -> int:
     except OSError as e:  # port in use, address not on this machine
         drill.recorder.close()
         raise InputError(Problem(f"{args.host}:{args.port}", 1, 1, f"cannot listen: {e.strerror or e}")) from None
-    result = {**result, "archive": str(record), "orders_acked": server.orders_acked, "refused": server.refusals}
+    result = {**result, "archive": str(record), "orders_acked": server.orders_acked, "refused": server.refusals,
+              "server_ack_ms": _percentiles(server.ack_ms)}
     if args.json:
         print_json(result)
     else:
@@ -220,3 +221,12 @@ def _console(server, loop: asyncio.AbstractEventLoop) -> None:
             loop.call_soon_threadsafe(act, line)
 
     threading.Thread(target=reader, name="serve-console", daemon=True).start()
+
+
+def _percentiles(xs: list[float]) -> dict[str, float] | None:
+    """p50 / p95 / max of the server-side arrival-to-ack times."""
+    if not xs:
+        return None
+    ys = sorted(xs)
+    return {"p50": round(ys[len(ys) // 2], 2), "p95": round(ys[min(len(ys) - 1, int(0.95 * len(ys)))], 2),
+            "max": round(ys[-1], 2)}

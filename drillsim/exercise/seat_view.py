@@ -150,9 +150,14 @@ def seat_view(events: Iterable[Event], seat: str, now: float) -> list[Event]:
     return feed.seen[seat]
 
 
+RECENT_WARNINGS = 20
+"""Warnings listed in a seat's state (the full history reaches it as warning events)."""
+
+
 def seat_state(state: dict[str, Any], seat: str, seat_filter: SeatFilter) -> dict[str, Any]:
     """A seat's share of a drill state (:meth:`ReplayState.view` output): its own and granted
-    units and depots, the response level and public warnings. Director and evaluators get it all."""
+    units and depots, the response level and the latest public warnings. Director and
+    evaluators get it all."""
     if seat in ALL_SEEING:
         return state
     summary = seat_filter.summaries.get(seat) or {}
@@ -163,4 +168,4 @@ def seat_state(state: dict[str, Any], seat: str, seat_filter: SeatFilter) -> dic
             "units": [u for u in state["units"] if u["id"] in units],
             "supplies": {d: s for d, s in state["supplies"].items() if d in depots},
             "response_level": state["response_level"],
-            "warnings": state["warnings"]}
+            "warnings": state["warnings"][-RECENT_WARNINGS:]}

@@ -139,8 +139,25 @@ class Seats:
     def _county(self) -> str | None:
         return self._by_level("县")
 
+    def _memo(self, name: str) -> dict:
+        """Memo of a structural answer (the chain and ownership are fixed once the seats exist;
+        a networked drill asks them for every event and every seat)."""
+        memo = self.__dict__.get("_memos")
+        if memo is None or memo[0] != len(self.seats):
+            memo = (len(self.seats), {})
+            self._memos = memo
+        return memo[1].setdefault(name, {})
+
     def is_under(self, seat: str, ancestor: str) -> bool:
         """True if ``seat`` is ``ancestor`` or below it in the command chain."""
+        memo = self._memo("under")
+        key = (seat, ancestor)
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo[key] = self._is_under(seat, ancestor)
+        return hit
+
+    def _is_under(self, seat: str, ancestor: str) -> bool:
         seen = set()
         while seat and seat not in seen:
             if seat == ancestor:
@@ -158,10 +175,12 @@ class Seats:
         return out
 
     def owner_of_unit(self, unit: str) -> str | None:
-        for s in self.seats.values():
-            if unit in s.units:
-                return s.id
-        return None
+        owners = self._memo("unit_owner")
+        if not owners:
+            for s in self.seats.values():
+                for u in s.units:
+                    owners.setdefault(u, s.id)
+        return owners.get(unit)
 
     def owner_of_depot(self, depot: str) -> str | None:
         for s in self.seats.values():
@@ -224,6 +243,14 @@ class Seats:
 
     def report_delay(self, from_level: str, to_seat: str) -> float:
         """Minutes for news originating at ``from_level`` to reach ``to_seat`` up the chain."""
+        memo = self._memo("delay")
+        key = (from_level, to_seat)
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo[key] = self._report_delay(from_level, to_seat)
+        return hit
+
+    def _report_delay(self, from_level: str, to_seat: str) -> float:
         s = self.seats[to_seat]
         delays = self.params["report_delay_min"]
         lo, hi = LEVEL_RANK.get(s.level, 2), LEVEL_RANK.get(from_level, 4)

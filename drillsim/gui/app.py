@@ -31,6 +31,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--size", default="1440x900", help="window size for screenshots (WxH)")
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--exit-after-show", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--join", default=None, metavar="HOST:PORT", help="join a networked drill (drillsim serve)")
+    p.add_argument("--seat", default=None, metavar="CODE", help="the seat's join code (or DRILLSIM_JOIN_CODE)")
+    p.add_argument("--fingerprint", default=None, help="pin the server's TLS certificate (SHA-256)")
+    p.add_argument("--cafile", default=None, help="trust this server certificate (PEM)")
     return p.parse_args(argv)
 
 
@@ -228,6 +232,10 @@ def main(argv: list[str] | None = None) -> int:
 
         use_scratch_settings()
     app = App(lang=args.lang)  # --lang applies to this run only; 语言 menu choices are saved
+    if args.join:
+        from drillsim.gui.net_client import run_join
+
+        return run_join(app, args)
     if not args.file:
         if args.screenshot:
             app.show_start()

@@ -78,9 +78,9 @@ def describe(ev: Event, sim=None, session=None) -> str:
 
 
 # ---------------------------------------------------------------------- seat views in replay
+# Who sees which archived event, for the replay log's seat-view filter: the engine's rules,
+# shared with networked drills and ``drillsim replay --seat``.
 ArchiveSeats = SeatFilter
-"""Who sees which archived event, for the replay log's 席位视角 filter (the engine's rules,
-shared with networked drills and ``drillsim replay --seat``)."""
 
 
 # ---------------------------------------------------------------------- event log

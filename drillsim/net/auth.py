@@ -94,4 +94,8 @@ class Roster:
 
 
 def new_code() -> str:
-    return secrets.token_urlsafe(CODE_BYTES)
+    """128 random bits, URL-safe; never starting with '-' (it would read as an option on a command line)."""
+    while True:
+        code = secrets.token_urlsafe(CODE_BYTES)
+        if not code.startswith("-"):
+            return code

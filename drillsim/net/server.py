@@ -17,6 +17,7 @@ has its own outgoing queue, so a slow or stuck client never stalls the clock.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import ssl
 import time
@@ -42,11 +43,24 @@ OUTBOX_LIMIT = 2000
 MAX_REFUSALS = 50
 """Refused messages one connection may send before it is closed."""
 HELLO_TIMEOUT_S = 10.0
+FULL_VIEW_EVERY = 5
+"""Wall seconds between whole-drill states to the director and evaluators (events reach them at once)."""
+DELIVER_EVERY_S = 0.2
+"""Wall seconds between event deliveries to clients."""
 
 
-def _events_frame(t: float, events: list[Event], catchup: bool) -> str:
-    """An ``events`` message built around each event's canonical JSON (no re-encoding)."""
-    body = ",".join(ev.to_json() for ev in events)
+def _events_frame(t: float, events: list[Event], catchup: bool, cache: dict[int, str] | None = None) -> str:
+    """An ``events`` message built around each event's canonical JSON (encoded once per delivery)."""
+    if cache is None:
+        body = ",".join(ev.to_json() for ev in events)
+    else:
+        parts = []
+        for ev in events:
+            js = cache.get(ev.seq)
+            if js is None:
+                js = cache[ev.seq] = ev.to_json()
+            parts.append(js)
+        body = ",".join(parts)
     return f'{{"v":1,"type":"events","t":{round(t, 6)!r},"catchup":{"true" if catchup else "false"},"events":[{body}]}}'
 
 
@@ -112,6 +126,10 @@ class DrillServer:
         self._stop: asyncio.Event | None = None
         self.result: dict[str, Any] | None = None
         self.orders_acked = 0
+        self.ack_ms: list[float] = []
+        """Server-side time from a message's arrival to its ack being queued (ms)."""
+        self._ticks = 0
+        self._last_deliver = 0.0
         self.refusals = 0
         self.ready: asyncio.Future | None = None
 
@@ -129,6 +147,7 @@ class DrillServer:
             else:
                 self.session.resume()
             self._anchor = (time.monotonic(), self.session.now)
+            gc.freeze()  # the loaded drill (map, router, units) is long-lived: keep full GC passes short
             if not self.ready.done():
                 self.ready.set_result(self.port)
             try:
@@ -150,7 +169,7 @@ class DrillServer:
     def _finish(self) -> None:
         if self.result is not None:
             return
-        self._deliver()
+        self._deliver(force=True)
         self.result = self.session.result()
         self.recorder.close()
         end = msg("end", t=self.session.now, digest=self.result["digest"], events=self.result["events"],
@@ -185,39 +204,52 @@ class DrillServer:
             except TimeoutError:
                 pass
 
-    def _deliver(self) -> None:
-        """Feed new events to the seat views and send each client what it has just learned of."""
+    def _deliver(self, force: bool = False) -> None:
+        """Feed new events to the seat views and send each client what it has just learned of
+        (at most every ``DELIVER_EVERY_S`` wall seconds, so a busy drill sends few, larger frames)."""
+        mono = time.monotonic()
+        if not force and mono - self._last_deliver < DELIVER_EVERY_S:
+            return
+        self._last_deliver = mono
         events = self.session.events.events
         new = events[self.cursor:]
-        if not new and not self.feed.pending:
-            return
         self.cursor = len(events)
         for ev in new:
             self.feed.feed(ev)
         now = self.session.now
         due = self.feed.due(now)
+        cache: dict[int, str] = {}
         for peer in self.peers.values():
             ident = peer.ident
             got = new if ident.role != "seat" else due.get(ident.id)
             if got:
-                peer.put(_events_frame(now, got, catchup=False))
+                peer.put(_events_frame(now, got, catchup=False, cache=cache))
 
     def _periodic(self) -> None:
-        """Once a wall second: the clock to all, each seat's state, who is connected to the director."""
+        """Once a wall second: the clock to all, each seat's state when it changed, who is
+        connected to the director and evaluators; their whole-drill state every few seconds."""
         if not self.peers:
             return
         s = self.session
+        self._ticks += 1
         clock = encode(msg("clock", t=s.now, paused=s.paused, speed=self.speed))
         state = self.recorder.state.view(s.now)
         status = encode(self.status_message())
+        full = None
         for peer in self.peers.values():
             peer.put(clock)
-            view = encode(msg("view", t=s.now, state=seat_state(state, peer.ident.view_as, self.filter)))
-            if view[view.index('"state"'):] != peer.last_view:
-                peer.last_view = view[view.index('"state"'):]
-                peer.put(view)
             if peer.ident.role != "seat":
                 peer.put(status)
+                if self._ticks % FULL_VIEW_EVERY:
+                    continue
+                full = full or encode(msg("view", t=s.now, state=state))
+                peer.put(full)
+                continue
+            view = encode(msg("view", t=s.now, state=seat_state(state, peer.ident.view_as, self.filter)))
+            body = view[view.index('"state"'):]
+            if body != peer.last_view:
+                peer.last_view = body
+                peer.put(view)
 
     def status_message(self) -> dict[str, Any]:
         return msg("status", t=self.session.now, paused=self.session.paused,
@@ -237,6 +269,7 @@ class DrillServer:
                 await self._refuse(ws, addr, Refusal("timeout", "未在限定时间内加入", "no hello in time", close=True))
                 return
             raw: Any = first
+            received = time.monotonic()
             while True:
                 try:
                     m = parse_client(raw)
@@ -245,7 +278,7 @@ class DrillServer:
                     elif not self._current(ident, ws):
                         raise Refusal("replaced", "该席位已在别处重新加入", "this seat rejoined elsewhere", close=True)
                     else:
-                        await self._message(ident, m)
+                        await self._message(ident, m, received)
                 except Refusal as r:
                     refused += 1
                     await self._refuse(ws, addr if ident is None else f"{ident.id}@{addr}", r)
@@ -254,6 +287,7 @@ class DrillServer:
                             await ws.close(1008, "too many refused messages")
                         return
                 raw = await ws.recv()
+                received = time.monotonic()
         except ConnectionClosed as e:
             if ident is None:
                 log.info("%s: connection closed before joining (%s)", addr, e.rcvd.reason if e.rcvd else "no close frame")
@@ -299,13 +333,13 @@ class DrillServer:
         s = self.session
         seat = self.seats.seats.get(ident.id)
         peer.put(msg("welcome", role=ident.role, seat=ident.id,
-                     name=seat.name if seat else {"zh": {"director": "导演部"}.get(ident.id, "评估组"),
-                                                  "en": ident.id},
+                     name=seat.name if seat else ({"zh": "导演部", "en": "Director"} if ident.role == "director"
+                                                  else {"zh": "评估组", "en": f"Evaluator ({ident.id})"}),
                      token=token, t=s.now, paused=s.paused, speed=self.speed, last_seq=ident.last_seq,
                      duration=s.duration, scenario=s.scenario.meta.name, rejoin=ident.joins > 1,
                      seats=[x.summary() for x in self.seats.seats.values()] if ident.role != "seat" else
                      [seat.summary()] if seat else []))
-        self._deliver()
+        self._deliver(force=True)
         state = seat_state(self.recorder.state.view(s.now), ident.view_as, self.filter)
         peer.put(msg("view", t=s.now, state=state))
         seen = self.session.events.events[:self.cursor] if ident.role != "seat" else self.feed.seen[ident.id]
@@ -356,7 +390,7 @@ class DrillServer:
             p.put(clock)
 
     # ------------------------------------------------------------------ messages
-    async def _message(self, ident: Identity, m: dict[str, Any]) -> None:
+    async def _message(self, ident: Identity, m: dict[str, Any], received: float) -> None:
         kind = m["type"]
         if kind == "hello":
             raise Refusal("already_joined", "已加入，无需再次 hello", "already joined")
@@ -384,6 +418,7 @@ class DrillServer:
         await self._flushed()  # the ack promises the archive holds it
         self.orders_acked += 1
         peer.put(msg("ack", seq=seq, t=t, accepted=accepted, reason=reason, kind=kind))
+        self.ack_ms.append((time.monotonic() - received) * 1000.0)
 
     def _act(self, ident: Identity, m: dict[str, Any]) -> tuple[bool, dict[str, str] | None]:
         """Apply one sequenced message to the session (recorded as an input at the current time)."""

@@ -974,6 +974,162 @@
       <translation>Tier</translation>
     </message>
     <message>
+      <source>召回队伍</source>
+      <translation>Recall unit</translation>
+    </message>
+    <message>
+      <source>关闭避难场所</source>
+      <translation>Close shelter</translation>
+    </message>
+    <message>
+      <source>区域转移</source>
+      <translation>Evacuate area</translation>
+    </message>
+    <message>
+      <source>封闭道路</source>
+      <translation>Close road</translation>
+    </message>
+    <message>
+      <source>开放道路</source>
+      <translation>Open road</translation>
+    </message>
+    <message>
+      <source>启用协议储备</source>
+      <translation>Activate contract reserve</translation>
+    </message>
+    <message>
+      <source>启动产能储备</source>
+      <translation>Start production</translation>
+    </message>
+    <message>
+      <source>批准请求</source>
+      <translation>Approve request</translation>
+    </message>
+    <message>
+      <source>本席位队伍</source>
+      <translation>This seat's units</translation>
+    </message>
+    <message>
+      <source>在线情况</source>
+      <translation>Who is connected</translation>
+    </message>
+    <message>
+      <source>参数，如 unit=fire1-1 task=i1/rescue</source>
+      <translation>arguments, e.g. unit=fire1-1 task=i1/rescue</translation>
+    </message>
+    <message>
+      <source>下达指令</source>
+      <translation>Give order</translation>
+    </message>
+    <message>
+      <source>继续</source>
+      <translation>Resume</translation>
+    </message>
+    <message>
+      <source>已暂停</source>
+      <translation>Paused</translation>
+    </message>
+    <message>
+      <source>推演中</source>
+      <translation>Running</translation>
+    </message>
+    <message>
+      <source>已连接</source>
+      <translation>Connected</translation>
+    </message>
+    <message>
+      <source>重新连接中…</source>
+      <translation>Reconnecting…</translation>
+    </message>
+    <message>
+      <source>联网席位</source>
+      <translation>Networked seat</translation>
+    </message>
+    <message>
+      <source>正在连接</source>
+      <translation>Connecting to</translation>
+    </message>
+    <message>
+      <source>物资</source>
+      <translation>Supplies</translation>
+    </message>
+    <message>
+      <source>数量</source>
+      <translation>Quantity</translation>
+    </message>
+    <message>
+      <source>席位</source>
+      <translation>Seat</translation>
+    </message>
+    <message>
+      <source>连接</source>
+      <translation>Connection</translation>
+    </message>
+    <message>
+      <source>地址</source>
+      <translation>Address</translation>
+    </message>
+    <message>
+      <source>已获知的情况</source>
+      <translation>What has reached this seat</translation>
+    </message>
+    <message>
+      <source>指令回执</source>
+      <translation>Order receipts</translation>
+    </message>
+    <message>
+      <source>全部队伍</source>
+      <translation>All units</translation>
+    </message>
+    <message>
+      <source>重新加入</source>
+      <translation>Rejoined</translation>
+    </message>
+    <message>
+      <source>已加入</source>
+      <translation>Joined</translation>
+    </message>
+    <message>
+      <source>在线</source>
+      <translation>online</translation>
+    </message>
+    <message>
+      <source>离线</source>
+      <translation>offline</translation>
+    </message>
+    <message>
+      <source>模拟分钟/秒</source>
+      <translation>sim min/s</translation>
+    </message>
+    <message>
+      <source>已发送</source>
+      <translation>sent</translation>
+    </message>
+    <message>
+      <source>参数格式应为 名称=值，以空格分隔</source>
+      <translation>Arguments are name=value pairs separated by spaces</translation>
+    </message>
+    <message>
+      <source>已执行</source>
+      <translation>done</translation>
+    </message>
+    <message>
+      <source>拒收</source>
+      <translation>rejected</translation>
+    </message>
+    <message>
+      <source>演练结束</source>
+      <translation>Drill over</translation>
+    </message>
+    <message>
+      <source>无法加入</source>
+      <translation>Cannot join</translation>
+    </message>
+    <message>
+      <source>摘要</source>
+      <translation>digest</translation>
+    </message>
+    <message>
       <source>预警发布</source>
       <translation>Warning</translation>
     </message>

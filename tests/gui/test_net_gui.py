@@ -1,0 +1,52 @@
+"""The desktop app joined to a networked drill on loopback: a seat's window shows its own units
+and receipts of its orders; the director's shows who is connected and controls the clock."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from net_support import ServerThread  # noqa: E402
+
+from drillsim.gui.net_client import open_join, parse_args_text  # noqa: E402
+
+
+def test_parse_order_arguments():
+    assert parse_args_text("unit=fire1-1 task=i1/rescue") == {"unit": "fire1-1", "task": "i1/rescue"}
+    assert parse_args_text("to=county_hq units=a1,a2") == {"to": "county_hq", "units": ["a1", "a2"]}
+    assert parse_args_text('{"level": "IV"}') == {"level": "IV"}
+
+
+def test_seat_and_director_windows_over_the_network(qtbot, tmp_path):
+    with ServerThread(tmp_path, until=5000, speed=2) as s:
+        seat = open_join(f"127.0.0.1:{s.server.port}", s.code("town_w"))
+        director = open_join(f"127.0.0.1:{s.server.port}", s.code("director"))
+        try:
+            qtbot.addWidget(seat.win)
+            qtbot.addWidget(director.win)
+            qtbot.waitUntil(lambda: seat.units.rowCount() == 1, timeout=10000)
+            assert seat.units.item(0, 0).text() == "truck"  # only its own unit
+            assert "西镇指挥部" in seat.header.text()
+            assert not seat.pause_btn.isVisible() and not seat.people.isVisible()
+            # an order through the form: the sibling's unit is refused by the drill, with the reason
+            seat.op.setCurrentIndex(seat.op.findData("dispatch"))
+            seat.args.setText("unit=f1-1 task=i1/rescue")
+            seat.send_btn.click()
+            qtbot.waitUntil(lambda: "town_e" in seat.receipts.toPlainText() or "东镇" in seat.receipts.toPlainText(),
+                            timeout=10000)
+            assert "被拒绝" in seat.receipts.toPlainText()
+            # the director sees who is connected and pauses the drill for everyone
+            qtbot.waitUntil(lambda: director.people.rowCount() >= 3, timeout=10000)
+            rows = {director.people.item(r, 0).text(): director.people.item(r, 1).text()
+                    for r in range(director.people.rowCount())}
+            assert rows["town_w"] == "在线" and rows["town_e"] == "离线" and rows["director"] == "在线"
+            assert director.units.rowCount() == 5
+            director.pause_btn.click()
+            qtbot.waitUntil(lambda: seat.client.view.paused, timeout=10000)
+            assert s.drill.session.paused
+        finally:
+            seat.stop()
+            director.stop()
+        s.stop()
