@@ -48,11 +48,19 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+KIND_NAMES = {
+    "station:fire_rescue": ("消防站", "fire stations"), "station:armed_police": ("派出所", "police stations"),
+    "station:army": ("驻军营区", "barracks"), "hospital": ("医院", "hospitals"),
+    "shelter": ("避难场所候选", "shelter candidates"), "plant": ("工业/化工企业", "industrial / chemical sites"),
+    "forest": ("林地", "forests"), "community": ("居民点", "settlements"),
+}
+
+
 def summary(out: Path, m: dict) -> str:
     """The import report as a few lines of text (Chinese or English)."""
     r, p, t = m["roads"], m["places"], m["terrain"]
     d = r["dropped"]
-    kinds = ", ".join(f"{k} {v}" for k, v in sorted(p["places"].items())) or "-"
+    kinds = ", ".join(f"{tr(*KIND_NAMES.get(k, (k, k)))} {v}" for k, v in sorted(p["places"].items())) or "-"
     lines = [
         tr(f"地图已写入 {out}（{m['crs']}，{m['size_m'][0]} x {m['size_m'][1]} m，用时 {m['seconds']} s）",
            f"map written to {out} ({m['crs']}, {m['size_m'][0]} x {m['size_m'][1]} m, {m['seconds']} s)"),

@@ -129,6 +129,9 @@ class MainWindow(QObject):
         child(w, QAction, "actionFit").triggered.connect(self.map.fit)
         child(w, QAction, "actionOpenScenario").triggered.connect(self.open_scenario_dialog)
         child(w, QAction, "actionOpenArchive").triggered.connect(self.open_archive_dialog)
+        self.a_osm = QAction(T("从OSM新建演练..."), w)  # drillsim.gui.map_wizard
+        child(w, QMenu, "menuFile").insertAction(child(w, QAction, "actionOpenArchive"), self.a_osm)
+        self.a_osm.triggered.connect(self.osm_wizard)
         child(w, QAction, "actionRecord").triggered.connect(self.record_dialog)
         child(w, QAction, "actionReport").triggered.connect(self.report_dialog)
         child(w, QAction, "actionScreenshot").triggered.connect(self.screenshot_dialog)
@@ -325,6 +328,11 @@ class MainWindow(QObject):
         path, _ = QFileDialog.getOpenFileName(self.win, T("打开想定"), str(scenarios_dir()), T("想定") + " (*.yaml *.yml)")
         if path:
             self.app.open_path(path)
+
+    def osm_wizard(self) -> None:
+        from drillsim.gui.map_wizard import run_wizard
+
+        self.wizard = run_wizard(self.app, self.win)
 
     def open_archive_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.win, T("打开复盘档案"), "", T("复盘档案") + " (*.drill)")

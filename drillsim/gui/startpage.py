@@ -39,7 +39,11 @@ class StartPage:
         self.scenarios.itemDoubleClicked.connect(self._open_item)
         self.recent.itemDoubleClicked.connect(self._open_item)
         child(self.w, QPushButton, "startButton").clicked.connect(self.start_selected)
-        child(self.w, QPushButton, "openFileButton").clicked.connect(self.open_file)
+        open_btn = child(self.w, QPushButton, "openFileButton")
+        open_btn.clicked.connect(self.open_file)
+        self.osm_button = QPushButton(T("从OSM新建演练..."), self.w)  # drillsim.gui.map_wizard
+        open_btn.parentWidget().layout().insertWidget(0, self.osm_button)
+        self.osm_button.clicked.connect(self.osm_wizard)
         lang: QComboBox = child(self.w, QComboBox, "languageCombo")
         lang.setCurrentIndex(1 if app.lang == "en" else 0)
         lang.currentIndexChanged.connect(lambda i: app.set_language("en" if i == 1 else "zh"))
@@ -51,6 +55,11 @@ class StartPage:
         it = self.scenarios.currentItem()
         if it is not None:
             self._open_item(it)
+
+    def osm_wizard(self) -> None:
+        from drillsim.gui.map_wizard import run_wizard
+
+        self.wizard = run_wizard(self.app, self.w)
 
     def open_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.w, T("打开文件"), "", T("想定或复盘档案") + " (*.yaml *.yml *.drill)")

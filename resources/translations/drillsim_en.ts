@@ -746,6 +746,10 @@
       <translation>Layers</translation>
     </message>
     <message>
+      <source>从OSM新建演练...</source>
+      <translation>New drill from OSM...</translation>
+    </message>
+    <message>
       <source>导演部：全体暂停</source>
       <translation>Director: paused for all</translation>
     </message>
@@ -764,10 +768,6 @@
     <message>
       <source>生成评估报告</source>
       <translation>After-action report</translation>
-    </message>
-    <message>
-      <source>评估报告已保存</source>
-      <translation>After-action report saved</translation>
     </message>
     <message>
       <source>保存截图</source>
@@ -814,8 +814,8 @@
       <translation>The after-action report is built from a drill archive: open an archive, or record the current drill with “Record to archive” first.</translation>
     </message>
     <message>
-      <source>HTML 和 PDF</source>
-      <translation>HTML and PDF</translation>
+      <source>评估报告已保存</source>
+      <translation>After-action report saved</translation>
     </message>
     <message>
       <source>(未找到中文字体，图表中的中文可能无法显示)</source>
@@ -842,16 +842,128 @@
       <translation>Recording</translation>
     </message>
     <message>
-      <source>页</source>
-      <translation>pages</translation>
-    </message>
-    <message>
       <source>速度</source>
       <translation>Speed</translation>
     </message>
     <message>
       <source>生成评估报告失败</source>
       <translation>After-action report failed</translation>
+    </message>
+    <message>
+      <source>页</source>
+      <translation>pages</translation>
+    </message>
+    <message>
+      <source>地震</source>
+      <translation>Earthquake</translation>
+    </message>
+    <message>
+      <source>洪涝(溃堤)</source>
+      <translation>Flood (dike breach)</translation>
+    </message>
+    <message>
+      <source>危化品泄漏</source>
+      <translation>Chemical release</translation>
+    </message>
+    <message>
+      <source>森林火灾</source>
+      <translation>Forest fire</translation>
+    </message>
+    <message>
+      <source>浏览...</source>
+      <translation>Browse...</translation>
+    </message>
+    <message>
+      <source>OSM数据与输出位置</source>
+      <translation>OSM data and output</translation>
+    </message>
+    <message>
+      <source>选择OpenStreetMap数据(.osm/.osm.bz2/.osm.pbf)，可选高程数据(GeoTIFF)和范围。</source>
+      <translation>Choose OpenStreetMap data (.osm/.osm.bz2/.osm.pbf), optionally an elevation model (GeoTIFF) and a box.</translation>
+    </message>
+    <message>
+      <source>可选: 西,南,东,北 (经纬度)</source>
+      <translation>optional: W,S,E,N (degrees)</translation>
+    </message>
+    <message>
+      <source>可选</source>
+      <translation>optional</translation>
+    </message>
+    <message>
+      <source>OSM文件</source>
+      <translation>OSM file</translation>
+    </message>
+    <message>
+      <source>高程(DEM)</source>
+      <translation>Elevation (DEM)</translation>
+    </message>
+    <message>
+      <source>范围</source>
+      <translation>Box</translation>
+    </message>
+    <message>
+      <source>地图文件夹</source>
+      <translation>Map folder</translation>
+    </message>
+    <message>
+      <source>导入地图</source>
+      <translation>Import the map</translation>
+    </message>
+    <message>
+      <source>正在导入，请稍候...</source>
+      <translation>Importing, please wait...</translation>
+    </message>
+    <message>
+      <source>灾害与想定文件</source>
+      <translation>Hazard and scenario file</translation>
+    </message>
+    <message>
+      <source>选择灾害类型，在路网图上点击或输入灾害发生点(地图米)。</source>
+      <translation>Choose the hazard type; click the road map or type the hazard point (map metres).</translation>
+    </message>
+    <message>
+      <source>灾害类型</source>
+      <translation>Hazard type</translation>
+    </message>
+    <message>
+      <source>发生点</source>
+      <translation>Point</translation>
+    </message>
+    <message>
+      <source>想定文件</source>
+      <translation>Scenario file</translation>
+    </message>
+    <message>
+      <source>从OSM新建演练</source>
+      <translation>New drill from OSM</translation>
+    </message>
+    <message>
+      <source>&lt; 上一步</source>
+      <translation>&lt; Back</translation>
+    </message>
+    <message>
+      <source>下一步 &gt;</source>
+      <translation>Next &gt;</translation>
+    </message>
+    <message>
+      <source>完成并打开</source>
+      <translation>Finish and open</translation>
+    </message>
+    <message>
+      <source>取消</source>
+      <translation>Cancel</translation>
+    </message>
+    <message>
+      <source>导入完成</source>
+      <translation>Import finished</translation>
+    </message>
+    <message>
+      <source>导入失败，请返回修改</source>
+      <translation>Import failed: go back and fix the input</translation>
+    </message>
+    <message>
+      <source>无法生成想定: </source>
+      <translation>Cannot make the scenario: </translation>
     </message>
     <message>
       <source>高速公路</source>
@@ -1262,20 +1374,12 @@
       <translation>Evaluator note</translation>
     </message>
     <message>
-      <source>地震</source>
-      <translation>Earthquake</translation>
-    </message>
-    <message>
       <source>危化品</source>
       <translation>Chemical</translation>
     </message>
     <message>
       <source>洪水</source>
       <translation>Flood</translation>
-    </message>
-    <message>
-      <source>森林火灾</source>
-      <translation>Forest fire</translation>
     </message>
     <message>
       <source>导演部(全部)</source>
