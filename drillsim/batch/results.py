@@ -58,6 +58,13 @@ def check_path(path: Path) -> None:
         raise InputError(Problem(str(path), 1, 1, tr("所在文件夹不存在", "its folder does not exist")))
     if path.is_dir():
         raise InputError(Problem(str(path), 1, 1, tr("是文件夹，应为文件名", "is a folder, expected a file name")))
+    if path.suffix.lower() == ".parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise InputError(Problem(str(path), 1, 1, tr(
+                "写 Parquet 需要 pyarrow：pip install 'drillsim[batch]'，或改用 .csv",
+                "Parquet needs pyarrow: pip install 'drillsim[batch]', or write .csv"))) from None
 
 
 class ResultsFile:
