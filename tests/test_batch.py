@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -122,12 +123,15 @@ def test_pool_gives_identical_rows_and_survives_a_killed_worker(batch, inline_ro
     assert by_run(back) == by_run(inline_rows)
 
 
-def test_a_run_that_always_kills_its_worker_fails_alone(tmp_path, monkeypatch):
+def test_runs_that_always_kill_their_worker_or_raise_fail_alone(tmp_path, monkeypatch):
     b = Batch(SCENARIO, 3, until=120.0)
     monkeypatch.setenv(KILL_HOOK_ENV, "9:")  # no marker: the run with seed 9 dies every time
+    broken = dataclasses.replace(b.specs[0], run=3, seed=10, data={**b.specs[0].data, "meta": {}})
     res = ResultsFile(tmp_path / "r.csv")
-    out = execute(b, b.specs, res, workers=1, retries=1)
-    assert [f["seed"] for f in out.failed] == [9]
+    out = execute(b, b.specs + [broken], res, workers=1, retries=1)
+    assert sorted(f["seed"] for f in out.failed) == [9, 10]
+    assert "KeyError" in next(f["error"] for f in out.failed if f["seed"] == 10)
+    assert out.retries == 2  # one retry each
     assert sorted(r["seed"] for r in res.rows) == [7, 8]
 
 

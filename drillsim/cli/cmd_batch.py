@@ -40,7 +40,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     where.add_argument("--workers", type=int, default=None, metavar="W",
                        help="local worker processes (default: the CPU count; 0 = in this process)")
     where.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                       help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786")
+                       help="run on an existing Dask cluster, e.g. tcp://scheduler-host:8786")
     p.add_argument("--retries", type=int, default=3, metavar="R",
                    help="re-runs of a run whose worker died or that failed (default 3)")
     p.add_argument("-o", "--out", type=Path, required=True, metavar="RESULTS.parquet|csv",
