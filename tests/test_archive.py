@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from drillsim.core.errors import InputError
+from drillsim.core.events import canonical_json, digest
 from drillsim.exercise.session import Session
 from drillsim.record import SCHEMA_VERSION, Archive, Recorder, ReplayState
 from drillsim.record.rerun import verify
@@ -64,6 +65,9 @@ def test_round_trip(tmp_path):
         assert a.duration == 360.0
         assert list(a.events(upto_t=5.0))[-1].t <= 5.0
         assert a.verify_chain().ok
+        packed = a.con.execute("SELECT seq, length(data) FROM events WHERE substr(data, 1, 1) != x'7b'").fetchall()
+        raw = {e.seq: len(canonical_json(e.data).encode()) for e in s.events.events}
+        assert packed and all(256 <= raw[seq] and n < raw[seq] for seq, n in packed)  # long payloads zlib'd
         n_snap = a.con.execute("SELECT COUNT(*) FROM snapshots").fetchone()[0]
         assert 6 < n_snap <= 13  # every 30 sim minutes (at most one per recorded slice)
         assert a.kpis() == s.sim.kpis.summary()
@@ -147,6 +151,18 @@ def test_tamper_with_an_event_is_reported_at_its_seq(tmp_path):
         assert not verify(a).ok
 
 
+def test_damaged_packed_payload_is_reported_at_its_seq(tmp_path):
+    _, path, _ = record(tmp_path)
+    con = sqlite3.connect(path)
+    seq = con.execute("SELECT seq FROM events WHERE substr(data, 1, 1) != x'7b' ORDER BY seq LIMIT 1").fetchone()[0]
+    con.execute("UPDATE events SET data = substr(data, 1, length(data) - 3) WHERE seq=?", (seq,))
+    con.commit()
+    con.close()
+    with Archive.open(path) as a:
+        r = a.verify_chain()
+        assert not r.ok and r.first_bad == seq and "damaged" in r.message
+
+
 def test_deleted_event_and_edited_scenario_are_reported(tmp_path):
     _, path, _ = record(tmp_path)
     con = sqlite3.connect(path)
@@ -177,25 +193,44 @@ def test_verify_rerun_identical_and_divergent_input(tmp_path):
                                                                                   "inject.answered")
 
 
-def test_migrates_every_older_version(tmp_path):
-    """tests/data/archives/v0.drill (made by make_v0.py) opens, is migrated to the current version."""
+@pytest.mark.parametrize("version", range(SCHEMA_VERSION))
+def test_migrates_every_older_version(tmp_path, version):
+    """tests/data/archives/vN.drill (made by make_vN.py) opens, is migrated to the current version."""
+    assert (DATA / f"v{version}.drill").exists(), f"add a v{version} fixture and its make_v{version}.py"
     copy_drill(tmp_path)
-    shutil.copy(DATA / "v0.drill", tmp_path / "v0.drill")
-    raw = sqlite3.connect(tmp_path / "v0.drill")
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == 0
+    path = tmp_path / f"v{version}.drill"
+    shutil.copy(DATA / path.name, path)
+    raw = sqlite3.connect(path)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == version
     n_events = raw.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+    old = [(seq, t, ty, json.loads(data)) for seq, t, ty, data in
+           raw.execute("SELECT seq, t, type, data FROM events ORDER BY seq")]
     raw.close()
-    with Archive.open(tmp_path / "v0.drill") as a:
-        assert a.schema_version == SCHEMA_VERSION == 1 and a.meta["migrated_from"] == 0
+    with Archive.open(path) as a:
+        assert a.schema_version == SCHEMA_VERSION and a.meta["migrated_from"] == version
+        assert a.meta["schema_version"] == SCHEMA_VERSION
         assert a.verify_chain().ok and a.verify_chain().checked == n_events
+        assert [(e.seq, e.t, e.type, e.data) for e in a.events()] == old
         assert a.con.execute("SELECT COUNT(*) FROM snapshots").fetchone()[0] >= 4
         assert [n["text"] for n in a.notes()] == ["桥梁受损后队伍绕行"]
         assert [i.kind for i in a.inputs()] == ["order", "note"]
         st = a.state_at(100)
         assert st["events"] == sum(1 for e in a.events(upto_t=100)) and st["units"][0]["x"] is not None
         assert a.state_at(250) == json.loads(json.dumps(a.reducer_at(250).view(250)))
-    with Archive.open(tmp_path / "v0.drill") as a:  # second open: nothing left to migrate
-        assert a.meta["migrated_from"] == 0 and a.verify_chain().ok
+        if version >= 1:  # recorded with its digest: the migrated events are the drill's, bit for bit
+            assert digest(a.events()) == a.meta["digest"]
+    with Archive.open(path) as a:  # second open: nothing left to migrate
+        assert a.meta["migrated_from"] == version and a.verify_chain().ok
+    if version >= 1:  # an event edited in the old version is still reported at its seq after migration
+        shutil.copy(DATA / path.name, path)
+        raw = sqlite3.connect(path)
+        seq = raw.execute("SELECT seq FROM events WHERE type='task.progress' ORDER BY seq LIMIT 1").fetchone()[0]
+        raw.execute("UPDATE events SET data=replace(data, '\"amount\":', '\"amount\":1') WHERE seq=?", (seq,))
+        raw.commit()
+        raw.close()
+        with Archive.open(path) as a:
+            r = a.verify_chain()
+            assert not r.ok and r.first_bad == seq
 
 
 def test_unreadable_archives(tmp_path):

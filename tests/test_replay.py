@@ -55,7 +55,8 @@ def test_verify_exit_codes(drill, tmp_path, capsys):
     bad = tmp_path / "bad.drill"
     bad.write_bytes(drill.read_bytes())
     con = sqlite3.connect(bad)
-    seq = con.execute("SELECT seq FROM events WHERE type='unit.depart' ORDER BY seq LIMIT 1 OFFSET 2").fetchone()[0]
+    seq = con.execute("SELECT seq FROM events WHERE type='unit.depart' AND substr(data, 1, 1) = x'7b' "
+                      "ORDER BY seq LIMIT 1 OFFSET 2").fetchone()[0]  # a payload stored as is (not zlib'd)
     con.execute("UPDATE events SET data=replace(data, '\"eta\":', '\"eta\":1') WHERE seq=?", (seq,))
     con.commit()
     con.close()

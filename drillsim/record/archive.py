@@ -1,12 +1,14 @@
 """The drill archive (``.drill``): one SQLite file holding everything a drill was.
 
-Layout (schema version 1; see docs/archive.md)::
+Layout (schema version 2; see docs/archive.md)::
 
     meta(key TEXT PRIMARY KEY, value TEXT)          JSON values: scenario text + sha256, seed, ...
     inputs(id INTEGER PRIMARY KEY, t, kind, data)   every order / inject / director action / note
-    events(seq INTEGER PRIMARY KEY, t, type, data, hash)
-                                                    the event stream; hash_i = sha256(hash_{i-1} +
-                                                    canonical event JSON), hash_{-1} = scenario sha256
+    events(seq INTEGER PRIMARY KEY, t, type, data BLOB, hash BLOB)
+                                                    the event stream: data the canonical payload JSON
+                                                    (zlib'd when that saves space), hash the 32-byte
+                                                    sha256(hex hash_{i-1} + canonical event line),
+                                                    hash_{-1} = scenario sha256
     snapshots(t REAL PRIMARY KEY, seq, codec, state)
                                                     ReplayState every 30 sim min (zlib JSON)
     notes(id INTEGER PRIMARY KEY, t, seq, by, text, data)
@@ -30,11 +32,11 @@ from typing import Any
 import numpy as np
 
 from drillsim.core.errors import InputError, Problem
-from drillsim.core.events import Event
+from drillsim.core.events import Event, canonical_json
 from drillsim.exercise.inputs import Input
 from drillsim.record.replay_state import ReplayState, context_from_sim
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FORMAT = "drillsim-archive"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -43,7 +45,7 @@ CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS inputs(id INTEGER PRIMARY KEY, t REAL NOT NULL, kind TEXT NOT NULL,
                                   data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY, t REAL NOT NULL, type TEXT NOT NULL,
-                                  data TEXT NOT NULL, hash TEXT NOT NULL);
+                                  data BLOB NOT NULL, hash BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS events_t ON events(t);
 CREATE TABLE IF NOT EXISTS snapshots(t REAL PRIMARY KEY, seq INTEGER NOT NULL, codec TEXT NOT NULL,
                                      state BLOB NOT NULL);
@@ -56,6 +58,34 @@ CREATE TABLE IF NOT EXISTS blobs(name TEXT PRIMARY KEY, codec TEXT NOT NULL, dat
 def chain_next(prev: str, event_json: str) -> str:
     """One link of the hash chain: sha256(previous hash hex + canonical event JSON)."""
     return hashlib.sha256((prev + event_json).encode()).hexdigest()
+
+
+PACK_MIN = 256
+"""Payloads this long or longer are stored zlib'd (if that is smaller): mostly ``unit.depart`` routes."""
+
+
+def pack_payload(payload: bytes) -> bytes:
+    """How ``events.data`` stores a canonical payload: as is (it starts with ``{``) or zlib'd (``x``)."""
+    if len(payload) >= PACK_MIN:
+        z = zlib.compress(payload, 1)
+        if len(z) < len(payload):
+            return z
+    return payload
+
+
+def unpack_payload(data: bytes | str) -> bytes:
+    """The canonical payload JSON of an ``events.data`` value (raises zlib.error if it is damaged)."""
+    if isinstance(data, str):  # written as text by another tool
+        return data.encode()
+    return data if data[:1] == b"{" else zlib.decompress(data)
+
+
+_JSON_STR = json.JSONEncoder(ensure_ascii=False)
+
+
+def event_line(seq: int, t: float, type_json: str, payload: bytes) -> bytes:
+    """The canonical line ``Event.to_json()`` (keys data, seq, t, type) around a stored payload."""
+    return b'{"data":%b,"seq":%d,"t":%b,"type":%b}' % (payload, seq, repr(round(t, 6)).encode(), type_json.encode())
 
 
 try:  # orjson parses the stored JSON ~3x faster (seeking is mostly decoding) and writes it ~7x faster
@@ -255,7 +285,7 @@ class Archive:
             q += " AND type LIKE ?"
             args.append(types.replace("%", "") + "%")
         for seq, t, ty, data in self.con.execute(q + " ORDER BY seq", args):
-            yield Event(t, ty, _loads(data), seq)
+            yield Event(t, ty, _loads(unpack_payload(data)), seq)
 
     def last_seq_at(self, t: float) -> int:
         """The seq of the last event at or before sim minute ``t`` (-1 if none), from the time index."""
@@ -276,24 +306,30 @@ class Archive:
 
     # ------------------------------------------------------------------ chain
     def verify_chain(self) -> ChainResult:
-        """Recompute the hash chain; report the first event whose stored hash does not follow."""
+        """Recompute the hash chain; report the first event whose stored hash does not follow.
+
+        Each link hashes the canonical line rebuilt around the stored payload bytes,
+        so nothing is parsed: any edit of a byte, a time, a type or a seq breaks it.
+        """
         prev = str(self.meta.get("scenario_sha256") or "")
         if sha256_text(self.scenario_text()) != prev:
             return ChainResult(False, 0, None, "scenario text does not match its sha256 (scenario edited)")
         n = 0
-        expected_seq = 0
+        types: dict[str, str] = {}
+        sha256 = hashlib.sha256
         for seq, t, ty, data, h in self.con.execute("SELECT seq, t, type, data, hash FROM events ORDER BY seq"):
-            if seq != expected_seq:
-                return ChainResult(False, n, expected_seq, f"event seq {expected_seq} is missing")
+            if seq != n:
+                return ChainResult(False, n, n, f"event seq {n} is missing")
             try:
-                ev = Event(t, ty, json.loads(data), seq)
-            except ValueError:
-                return ChainResult(False, n, seq, f"event seq {seq}: data is not JSON")
-            prev = chain_next(prev, ev.to_json())
-            if prev != h:
+                payload = unpack_payload(data)
+                tj = types.get(ty) or types.setdefault(ty, _JSON_STR.encode(ty))
+                digest = sha256(prev.encode() + event_line(seq, t, tj, payload)).digest()
+            except (zlib.error, TypeError, ValueError):
+                return ChainResult(False, n, seq, f"event seq {seq}: stored data is damaged")
+            if digest != h:
                 return ChainResult(False, n, seq, f"event seq {seq} ({ty} at t={t:g}) does not match the hash chain")
+            prev = digest.hex()
             n += 1
-            expected_seq += 1
         return ChainResult(True, n)
 
     # ------------------------------------------------------------------ seek
@@ -395,7 +431,7 @@ def _migrate_0_to_1(con: sqlite3.Connection, path: Path, map_data: Any) -> None:
     con.execute("INSERT INTO inputs_v1(t, kind, data) SELECT t, kind, data FROM inputs ORDER BY rowid")
     con.execute("DROP TABLE inputs")
     con.execute("ALTER TABLE inputs_v1 RENAME TO inputs")
-    for stmt in SCHEMA.strip().split(";"):
+    for stmt in SCHEMA_V1.strip().split(";"):
         if stmt.strip():
             con.execute(stmt)
     rows = con.execute("SELECT seq, t, type, data FROM events ORDER BY seq").fetchall()
@@ -405,14 +441,14 @@ def _migrate_0_to_1(con: sqlite3.Connection, path: Path, map_data: Any) -> None:
     for seq, t, ty, data in rows:
         ev = Event(t, ty, json.loads(data), seq)
         h = chain_next(h, ev.to_json())
-        hashes.append((h, seq))
+        hashes.append((h, canonical_json(ev.data), seq))  # the chain vouches for the canonical payload
         if ev.t > next_snap:
             snaps.append(snapshot_rows(st, ev.t, SNAPSHOT_EVERY))
             next_snap = snaps[-1][0] + SNAPSHOT_EVERY
         st.apply(ev)
         if ty == "note":
             notes.append((ev.t, seq, ev.data.get("by"), ev.data.get("text"), data))
-    con.executemany("UPDATE events SET hash=? WHERE seq=?", hashes)
+    con.executemany("UPDATE events SET hash=?, data=? WHERE seq=?", hashes)
     con.executemany("INSERT OR REPLACE INTO snapshots(t, seq, codec, state) VALUES (?,?,?,?)", snaps)
     con.executemany("INSERT INTO notes(t, seq, by, text, data) VALUES (?,?,?,?,?)", notes)
     con.execute("INSERT OR REPLACE INTO blobs(name, codec, data) VALUES ('node_xy', 'zlib-f8', ?)",
@@ -427,5 +463,46 @@ def _migrate_0_to_1(con: sqlite3.Connection, path: Path, map_data: Any) -> None:
     con.commit()
 
 
-MIGRATIONS = {0: _migrate_0_to_1}
+def _migrate_1_to_2(con: sqlite3.Connection, path: Path, map_data: Any) -> None:
+    """v1: ``events.data`` TEXT and ``events.hash`` 64 hex characters.
+
+    v2 stores the same payload bytes (zlib'd when long) and the 32 raw hash
+    bytes: the chain is the same, so a v1 file that verified still verifies, and
+    an edited one still fails at its first bad event (a hash that is not hex
+    is kept as it was and fails there).
+    """
+    con.execute("BEGIN")
+    con.execute("CREATE TABLE events_v2(seq INTEGER PRIMARY KEY, t REAL NOT NULL, type TEXT NOT NULL, "
+                "data BLOB NOT NULL, hash BLOB NOT NULL)")
+
+    def rows():
+        for seq, t, ty, data, h in con.execute("SELECT seq, t, type, data, hash FROM events ORDER BY seq"):
+            payload = data.encode() if isinstance(data, str) else bytes(data)
+            try:
+                hb = bytes.fromhex(h) if isinstance(h, str) and len(h) == 64 else h
+            except ValueError:
+                hb = h
+            yield seq, t, ty, pack_payload(payload), hb
+
+    con.executemany("INSERT INTO events_v2(seq, t, type, data, hash) VALUES (?,?,?,?,?)", rows())
+    con.execute("DROP TABLE events")
+    con.execute("ALTER TABLE events_v2 RENAME TO events")
+    con.execute("CREATE INDEX IF NOT EXISTS events_t ON events(t)")
+    con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '2')")
+    con.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('migrated_from', '1')")
+    con.execute("PRAGMA user_version=2")
+    con.commit()
+
+
+MIGRATIONS = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
 """MIGRATIONS[v] upgrades a version-v archive to v+1, in place, in one transaction."""
+
+SCHEMA_V1 = """
+CREATE TABLE IF NOT EXISTS snapshots(t REAL PRIMARY KEY, seq INTEGER NOT NULL, codec TEXT NOT NULL,
+                                     state BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS notes(id INTEGER PRIMARY KEY, t REAL NOT NULL, seq INTEGER, by TEXT,
+                                 text TEXT, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS blobs(name TEXT PRIMARY KEY, codec TEXT NOT NULL, data BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS events_t ON events(t);
+"""
+"""The tables migration 0 -> 1 adds (as version 1 had them; later versions change them in their own step)."""

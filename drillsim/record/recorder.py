@@ -29,6 +29,7 @@ from drillsim.record.archive import (
     SCHEMA_VERSION,
     connect,
     pack_json,
+    pack_payload,
     pack_xy,
     sha256_text,
 )
@@ -135,11 +136,12 @@ class Recorder:
             except (TypeError, ValueError) as e:  # never break the drill: seek just reads more events
                 self.next_snap = (math.ceil(ev.t / self.every)) * self.every
                 self.snapshot_errors.append(f"t={ev.t:g}: {e}")
-        self.hash = hashlib.sha256(self.hash.encode() + line).hexdigest()  # = chain_next(hash, line)
-        data = payload_of(line).decode()
-        self._events.append((ev.seq, ev.t, ev.type, data, self.hash))
+        digest = hashlib.sha256(self.hash.encode() + line).digest()  # = chain_next(hash, line), raw
+        self.hash = digest.hex()
+        payload = payload_of(line)
+        self._events.append((ev.seq, ev.t, ev.type, pack_payload(payload), digest))
         if ev.type == "note":
-            self._notes.append((ev.t, ev.seq, ev.data.get("by"), ev.data.get("text"), data))
+            self._notes.append((ev.t, ev.seq, ev.data.get("by"), ev.data.get("text"), payload.decode()))
         self.state.apply(ev)
 
     def _on_input(self, inp: Input) -> None:
