@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import uuid
 from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -166,8 +167,8 @@ def run_dask(specs: Iterable[RunSpec], sink: Sink, address: str, retries: int = 
         raise InputError(Problem("--scheduler", 1, 1, tr(
             f"无法连接 Dask 调度器 {address}：{e}", f"cannot reach the Dask scheduler at {address}: {e}"))) from None
     try:
-        specs = list(specs)
-        futures = {client.submit(run_one, s, key=f"drillsim-batch-{s.variant}-{s.run}-{s.seed}-{id(s):x}",
+        token = uuid.uuid4().hex[:12]  # task keys unique on a cluster other batches may share
+        futures = {client.submit(run_one, s, key=f"drillsim-batch-{token}-{s.variant}-{s.run}",
                                  pure=False, retries=retries): s for s in specs}
         for f in as_completed(list(futures), loop=client.loop):
             spec = futures[f]

@@ -53,6 +53,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="last line of output is a JSON result")
 
 
+def _cpus() -> int:
+    """CPUs this process may use (a container or ``taskset`` may allow fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def run(args: argparse.Namespace) -> int:
     from drillsim.batch.chart import chart_path, draw
     from drillsim.batch.evaluate import Batch, execute
@@ -77,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         results = ResultsFile(out)
     todo = batch.todo(results)
-    workers = (os.cpu_count() or 1) if args.workers is None else args.workers
+    workers = _cpus() if args.workers is None else args.workers
     console = Console(stderr=True)
     show = sys.stderr.isatty() and not args.json
     total = len(batch.specs)
