@@ -16,6 +16,7 @@ from drillsim.batch.runner import KILL_HOOK_ENV
 from drillsim.batch.stats import describe, summarise
 from drillsim.cli.main import main
 from drillsim.core.errors import InputError
+from drillsim.core.i18n import pick, set_lang
 from drillsim.exercise.session import Session
 from drillsim.scenario import load_scenario
 from drillsim.scenario.loader import build
@@ -24,6 +25,14 @@ DATA = Path(__file__).parent / "data"
 SCENARIO = DATA / "valid.yaml"  # tiny GraphML town: a run takes a fraction of a second
 UNTIL = 400.0
 VARY = ["places.d1.stock.tent=+0,+500", "units.fire1.count=2,4"]
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """``--lang`` sets a process-wide language; each test starts from the default (zh)."""
+    set_lang(None)
+    yield
+    set_lang(None)
 
 
 def by_run(rows):
@@ -68,6 +77,40 @@ def test_map_place_is_copied_with_its_map_fields():
     assert "quake" in ids and "quake_extra" in ids and len(ids) == 32
     assert depots[0]["role"] == "物资库"  # the map-only field is kept, so the copy replaces the map place as is
     assert depots[0]["stock"]["quilt"] == depots[1]["stock"]["quilt"] > 0
+
+
+def test_named_plans_from_a_variants_file_crossed_with_vary():
+    root = Path(__file__).parents[1] / "scenarios"
+    b = Batch(root / "lanxi_earthquake.yaml", 1, ["hazards.eq1.magnitude=6.0,6.5"],
+              variants_file=root / "variants" / "lanxi_earthquake.variants.yaml", until=1)
+    assert len(b.variants) == 6
+    v = b.variants[2]  # three more buses, magnitude 6.0
+    assert v.name == {"zh": "增派3辆转移大巴", "en": "three more buses"}
+    assert v.label == f"{pick(v.name)}; hazards.eq1.magnitude=6.0"
+    buses = {u["id"]: u["count"] for u in v.data["units"] if u["id"].startswith("bus")}
+    assert buses == {"bus": 6, "bus_extra": 3}  # '+3' adds three (plain YAML would read it as 3)
+    ids = {u["id"] for u in b.variants[4].data["units"]}
+    assert "quake_extra" in ids
+    assert [c.key for c in b.variants[5].changes] == ["places.dep_county.stock.tent", "units.quake.count",
+                                                      "hazards.eq1.magnitude"]
+
+
+def test_bad_variants_file_names_its_line(tmp_path, capsys):
+    scen = tmp_path / "town.yaml"
+    scen.write_text(SCENARIO.read_text(encoding="utf-8").replace("graphml: tiny.graphml",
+                                                                 f"graphml: {DATA / 'tiny.graphml'}"),
+                    encoding="utf-8")
+    bad = tmp_path / "town.variants.yaml"
+    bad.write_text("variants:\n  - name: A\n  - name: B\n    set: {units.fire2.count: +1}\n", encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        Batch(scen, 1, variants_file=bad)
+    p = e.value.problems[0]
+    assert (p.file, p.line) == (str(bad), 4) and "fire2" in p.message and "fire1" in p.message
+    assert main(["validate", str(bad)]) == 2
+    assert f"{bad}:4:" in capsys.readouterr().err
+    bad.write_text("variants:\n  - name: A\n    sett: {}\n", encoding="utf-8")
+    assert main(["--lang", "en", "validate", str(bad)]) == 2
+    assert "unknown key 'sett'" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("spec, words", [
@@ -199,16 +242,21 @@ def test_t_interval():
 
 
 @pytest.mark.slow
-def test_dask_local_cluster_gives_the_same_rows_after_a_worker_dies(batch, inline_rows, tmp_path, monkeypatch):
+def test_dask_local_cluster_gives_the_same_rows_after_a_worker_dies(inline_rows, tmp_path, monkeypatch, capsys):
     distributed = pytest.importorskip("distributed")
     marker = tmp_path / "killed"
     monkeypatch.setenv(KILL_HOOK_ENV, f"8:{marker}")  # the workers inherit it: the first seed-8 run dies
     with distributed.LocalCluster(processes=True, n_workers=2, threads_per_worker=1, dashboard_address=":0") as cl:
-        res = ResultsFile(tmp_path / "r.csv")
-        out = execute(batch, batch.specs, res, scheduler=cl.scheduler_address)
+        out = tmp_path / "r.csv"
+        args = ["batch", str(SCENARIO), "--runs", "2", "--until", str(UNTIL), "-o", str(out), "--no-chart",
+                "--scheduler", cl.scheduler_address, "--json"]
+        for v in VARY:
+            args += ["--vary", v]
+        assert main(args) == 0
+    res = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert marker.exists(), "a Dask worker was killed"
-    assert out.done == 8 and not out.failed
-    assert by_run(res.rows) == by_run(inline_rows)
+    assert res["ran"] == 8 and not res["failed"] and res["executor"].startswith("dask")
+    assert by_run(ResultsFile.load(out).rows) == by_run(inline_rows)
 
 
 def test_unreachable_scheduler_is_input_error(batch, monkeypatch):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from drillsim.batch import executors
+from drillsim.batch.planfile import load_plans
 from drillsim.batch.results import ResultsFile, batch_key, flatten
 from drillsim.batch.runner import RunSpec
 from drillsim.batch.variants import Variant, build_variants
@@ -29,7 +30,7 @@ from drillsim.scenario.validate import check_text
 class Batch:
     def __init__(self, file: Path, runs: int, vary: list[str] | tuple[str, ...] = (),
                  orders: Path | None = None, until: float | None = None, auto_dispatch: bool = True,
-                 seed: int | None = None) -> None:
+                 seed: int | None = None, variants_file: Path | None = None) -> None:
         if runs < 1:
             raise InputError(Problem("--runs", 1, 1, tr("至少运行 1 次", "must be at least 1")))
         self.file = Path(file)
@@ -39,8 +40,10 @@ class Batch:
         self.name: dict[str, str] = data["meta"]["name"]
         if isinstance(self.name, str):
             self.name = {"zh": self.name, "en": self.name}
+        plans = load_plans(variants_file) if variants_file else []
         self.variants: list[Variant] = (build_variants(list(vary), data, str(self.file), self.file.parent,
-                                                       positions) if vary else [Variant(0, (), data)])
+                                                       positions, plans)
+                                        if vary or plans else [Variant(0, (), data)])
         inputs = tuple(load_orders(orders)) if orders else ()
         base = int(data["meta"].get("seed", 0)) if seed is None else int(seed)
         self.seeds = [base + i for i in range(runs)]

@@ -23,17 +23,21 @@ import difflib
 import itertools
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from drillsim.core.errors import InputError, Problem
-from drillsim.core.i18n import tr
+from drillsim.core.i18n import pick, tr
 from drillsim.scenario.loader import build_map_spec
 from drillsim.scenario.model import PLACE_SECTIONS
 from drillsim.scenario.validate import check_data, schema
+
+if TYPE_CHECKING:
+    from drillsim.batch.planfile import Plan
 
 ARG = "--vary"
 _REL = re.compile(r"^([+\-]|[x*×])\s*([0-9.eE+\-]+)$")
@@ -60,16 +64,22 @@ class Variant:
     changes: tuple[Change, ...]
     data: dict[str, Any] = field(repr=False, default_factory=dict)
     """The validated scenario document of this variant (normalised like the loader's)."""
+    name: dict[str, str] | None = None
+    """The plan's name from a ``--variants`` file (its changes come first in ``changes``)."""
+    named: int = 0
+    """How many of ``changes`` the named plan made."""
 
     @property
     def label(self) -> str:
         """Full name, e.g. ``places.dep_county.stock.tent=+500; units.fire1.count=3``."""
-        return "; ".join(c.label for c in self.changes) or tr("基准", "baseline")
+        parts = ([pick(self.name)] if self.name else []) + [c.label for c in self.changes[self.named:]]
+        return "; ".join(parts) or tr("基准", "baseline")
 
     @property
     def short(self) -> str:
-        """Chart label: the last two key parts and the value."""
-        parts = [".".join(c.key.split(".")[-2:]) + "=" + c.text for c in self.changes]
+        """Chart label: the plan's name, the last two key parts and the value."""
+        parts = ([pick(self.name)] if self.name else []) + [
+            ".".join(c.key.split(".")[-2:]) + "=" + c.text for c in self.changes[self.named:]]
         return "\n".join(parts) or tr("基准", "baseline")
 
 
@@ -115,8 +125,9 @@ def parse_vary(spec: str) -> list[Change]:
 
 
 def build_variants(specs: list[str], data: dict[str, Any], file: str, base_dir: Path,
-                   positions: dict | None = None) -> list[Variant]:
-    """Every combination of the ``--vary`` values, each applied to a copy of ``data`` and validated.
+                   positions: dict | None = None, plans: Sequence[Plan] = ()) -> list[Variant]:
+    """Every named plan (``--variants``) crossed with every combination of the ``--vary``
+    values, each applied to a copy of ``data`` and validated.
 
     ``data`` and ``positions`` are what :func:`~drillsim.scenario.validate.check_text` gave
     for the scenario file, so a variant's problem points at the line of the value it changed."""
@@ -126,20 +137,34 @@ def build_variants(specs: list[str], data: dict[str, Any], file: str, base_dir: 
     if dup:
         raise _bad(tr(f"键 {sorted(dup)[0]} 出现在多个 --vary 中；把取值写在同一个里",
                       f"key {sorted(dup)[0]} is varied twice; put its values in one --vary"))
+    both = sorted({c.key for p in plans for c in p.changes} & set(keys))
+    if both:
+        raise _bad(tr(f"键 {both[0]} 既在 --variants 文件中又在 --vary 中；只在一处改它",
+                      f"key {both[0]} is set in the --variants file and varied by --vary; change it in one place"))
     variants = []
-    for i, combo in enumerate(itertools.product(*groups)):
+    for i, (plan, *combo) in enumerate(itertools.product(list(plans) or [None], *groups)):
+        changes = (tuple(plan.changes) if plan else ()) + tuple(combo)
         doc = copy.deepcopy(data)
         extras: dict[str, dict[str, Any]] = {}
-        for ch in combo:
-            apply_change(doc, ch, base_dir, extras)
+        for k, ch in enumerate(changes):
+            try:
+                apply_change(doc, ch, base_dir, extras)
+            except InputError as e:
+                if plan is None or k >= len(plan.changes):
+                    raise
+                line, col = plan.where[k]  # a key from the --variants file: point at its line
+                raise InputError([Problem(plan.file, line, col, p.message) for p in e.problems]) from None
+        v = Variant(i, changes, doc, plan.text if plan else None, len(plan.changes) if plan else 0)
         _, _, problems = check_data(doc, file, base_dir, dict(positions or {}))
         if problems:
-            label = "; ".join(c.label for c in combo)
+            label = "; ".join(c.label for c in changes)
+            if v.name:
+                label = f"{pick(v.name)}: {label}"
             raise InputError([Problem(p.file, p.line, p.col,
                                       tr(f"变体 [{label}]：{p.message}", f"variant [{label}]: {p.message}"))
                               for p in problems])
         _restore_map_extras(doc, extras)
-        variants.append(Variant(i, tuple(combo), doc))
+        variants.append(v)
     return variants
 
 

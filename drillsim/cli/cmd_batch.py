@@ -30,6 +30,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--vary", action="append", default=[], metavar="KEY=V1,V2,...",
                    help="a scenario value to vary, e.g. places.dep_county.stock.tent=+0,+500 or "
                         "units.fire1.count=2,3; several --vary give every combination (see docs/batch.md)")
+    p.add_argument("--variants", type=Path, default=None, metavar="VARIANTS.yaml",
+                   help="named plan alternatives, each a set of changes (see docs/batch.md); "
+                        "crossed with any --vary")
     p.add_argument("--orders", type=Path, default=None, metavar="ORDERS.yaml", help="timed orders for every run")
     p.add_argument("--no-auto", action="store_true", help="turn the auto-dispatcher off: only orders act")
     p.add_argument("--until", type=float, default=None, metavar="MIN",
@@ -75,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(Problem("--workers", 1, 1, tr("不能为负数", "must be 0 or more")))
     if args.retries < 0:
         raise InputError(Problem("--retries", 1, 1, tr("不能为负数", "must be 0 or more")))
-    batch = Batch(args.file, args.runs, args.vary, args.orders, args.until, not args.no_auto, args.seed)
+    batch = Batch(args.file, args.runs, args.vary, args.orders, args.until, not args.no_auto, args.seed,
+                  args.variants)
     if out.exists() and args.resume:
         results = ResultsFile.load(out)
     elif out.exists() and not args.force:
@@ -113,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
            "retries": outcome.retries, "wall_s": round(outcome.wall_s, 2),
            "runs_per_min": round(60.0 * outcome.done / outcome.wall_s, 2) if outcome.wall_s > 0 else None,
            "executor": f"dask {args.scheduler}" if args.scheduler else f"{workers} workers" if workers else "inline",
-           "variants": [{**vs.to_dict(), "changes": [{"key": c.key, "op": c.op, "value": c.value}
+           "variants": [{**vs.to_dict(), "name": batch.variants[vs.index].name, "changes": [{"key": c.key, "op": c.op, "value": c.value}
                                                      for c in batch.variants[vs.index].changes]}
                         for vs in stats]}
     if args.json:

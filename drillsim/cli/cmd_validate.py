@@ -35,9 +35,38 @@ def _check_orders(path: str) -> list[Problem]:
     return []
 
 
+def _check_variants(path: str) -> tuple[list[Problem], str]:
+    """A batch variants file (``*.variants.yaml``): its syntax, and every plan applied to the
+    scenario it is for (``X.yaml`` beside it or one folder up) and checked like a scenario."""
+    from pathlib import Path
+
+    from drillsim.batch.planfile import load_plans
+    from drillsim.batch.variants import build_variants
+    from drillsim.core.errors import InputError
+    from drillsim.scenario.loader import read_text
+    from drillsim.scenario.validate import check_text
+
+    p = Path(path)
+    stem = p.name[: -len(".variants.yaml")]
+    try:
+        plans = load_plans(p)
+        for cand in (p.with_name(stem + ".yaml"), p.parent.parent / (stem + ".yaml")):
+            if cand.is_file():
+                data, positions, problems = check_text(read_text(cand), str(cand), cand.parent)
+                if problems:
+                    return problems, ""
+                build_variants([], data, str(cand), cand.parent, positions, plans)
+                return [], f"{len(plans)} variants of {cand}"
+    except InputError as e:
+        return list(e.problems), ""
+    return [], f"{len(plans)} variants; no {stem}.yaml beside it or one folder up to apply them to"
+
+
 def run(args: argparse.Namespace) -> int:
+    from drillsim.cli.common import apply_lang
     from drillsim.scenario.validate import check_file, schema_path, summary
 
+    apply_lang(args)
     if args.schema:
         print(schema_path())
         return 0
@@ -51,6 +80,12 @@ def run(args: argparse.Namespace) -> int:
             problems.extend(found)
             if not found:
                 print(f"{f}: OK (orders file)")
+            continue
+        if f.endswith(".variants.yaml"):
+            found, what = _check_variants(f)
+            problems.extend(found)
+            if not found:
+                print(f"{f}: OK ({what})")
             continue
         try:
             data, found = check_file(f)
