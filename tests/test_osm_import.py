@@ -325,3 +325,30 @@ def test_scenario_new_bad_input(xml_map, tmp_path, capsys):
     rc, _, err = _import(["scenario", "new", "--map", str(xml_map), "--hazard", "flood", "--at", "400,400",
                           "-o", str(f)], capsys)
     assert rc == 2 and "--force" in err and f.read_text(encoding="utf-8") == "mine"
+
+
+def test_simplification_matches_osmnx(work):
+    """drillsim.osm.simplify follows osmnx.simplify_graph's rules (minus the edge geometry)."""
+    import osmnx as ox
+
+    from drillsim.osm.roads import DIFFER
+    from drillsim.osm.simplify import simplify
+    from drillsim.osm.source import read_osm
+
+    raw = read_osm(work / "town.osm.pbf").graph
+    for a, b in ((900, 901), (901, 902), (902, 900)):  # an isolated one-way ring: removed by both
+        raw.add_edge(a, b, osmid=77, highway="residential", oneway=True, length=5.0)
+    for n, x in ((900, 121.0), (901, 121.001), (902, 121.002)):
+        raw.nodes[n].update(x=x, y=30.0 + (n == 901) * 0.001)
+    ours, theirs = simplify(raw, DIFFER), ox.simplify_graph(raw, edge_attrs_differ=list(DIFFER))
+    assert set(ours.nodes) == set(theirs.nodes) and 900 not in ours
+
+    def edges(g):
+        out = []
+        for u, v, d in g.edges(data=True):
+            attrs = {k: frozenset(map(str, val)) if isinstance(val, list) else str(val)
+                     for k, val in d.items() if k not in ("geometry", "length")}
+            out.append((u, v, round(d["length"], 6), tuple(sorted(attrs.items()))))
+        return sorted(out)
+
+    assert edges(ours) == edges(theirs)

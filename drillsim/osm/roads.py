@@ -1,6 +1,6 @@
 """From raw OSM roads to a DrillSim road graph in local metres.
 
-Steps: cut to the bounding box, simplify to intersections (osmnx; bridges,
+Steps: cut to the bounding box, simplify to intersections (osmnx's rules, :mod:`simplify`; bridges,
 tunnels and class changes stay edge ends so a damaged bridge closes only the
 bridge), project the nodes to the UTM zone of the area (pyproj), keep the largest strongly
 connected part (every node reachable from every other: a drill never strands a
@@ -20,8 +20,11 @@ import networkx as nx
 import numpy as np
 
 from drillsim.core.errors import InputError, Problem
+from drillsim.osm.simplify import simplify
 from drillsim.scenario import catalog
 
+DIFFER = ("highway", "bridge", "tunnel")
+"""A change of these along a street ends an edge (a bridge stays its own edge)."""
 ORIGIN_STEP_M = 100.0
 """Map (0, 0) sits on a 100 m multiple of the projected coordinates, just south-west of the roads."""
 
@@ -35,8 +38,6 @@ class RoadResult:
 
 
 def build_roads(raw: nx.MultiDiGraph, file: str, bbox: tuple[float, float, float, float] | None) -> RoadResult:
-    import osmnx as ox
-
     g = raw
     where = " inside the --bbox" if bbox else ""
     if bbox is not None:
@@ -46,7 +47,7 @@ def build_roads(raw: nx.MultiDiGraph, file: str, bbox: tuple[float, float, float
         raise InputError(Problem(file, 1, 1, f"no drivable roads{where}: the extract has no ways tagged "
                                              f"highway=motorway..track (check the file and the --bbox W,S,E,N "
                                              f"in degrees)"))
-    g = ox.simplify_graph(g, edge_attrs_differ=["highway", "bridge", "tunnel"])
+    g = simplify(g, DIFFER)
     out = _plain(g)
     crs_text = _project(out)
     before_n, before_e, before_km = out.number_of_nodes(), out.number_of_edges(), _km(out)
