@@ -120,6 +120,7 @@ def test_bad_variants_file_names_its_line(tmp_path, capsys):
     ("units.fire1.count=0", ["units[0].count", "at least 1"]),
     ("units.fire1.count", ["KEY=V1,V2"]),
     ("meta.name.zh=+5", ["不是数值"]),
+    ("units.fire1.count=2,+0", ["#0", "#1", "同一个想定"]),  # fire1 has count 2: the same scenario twice
 ])
 def test_bad_vary_is_a_clear_input_error(spec, words):
     with pytest.raises(InputError) as e:

@@ -48,6 +48,14 @@ class Batch:
         base = int(data["meta"].get("seed", 0)) if seed is None else int(seed)
         self.seeds = [base + i for i in range(runs)]
         self.keys = {v.index: batch_key(v.data, inputs, until, auto_dispatch) for v in self.variants}
+        seen: dict[str, Variant] = {}
+        for v in self.variants:
+            twin = seen.setdefault(self.keys[v.index], v)
+            if twin is not v:
+                raise InputError(Problem(str(variants_file) if variants_file else "--vary", 1, 1, tr(
+                    f"变体 #{twin.index}（{twin.label}）与 #{v.index}（{v.label}）是同一个想定；去掉重复的取值",
+                    f"variants #{twin.index} ({twin.label}) and #{v.index} ({v.label}) are the same scenario; "
+                    f"drop one of the values")))
         self.specs = [RunSpec(v.index, i, s, v.data, str(self.file.parent.resolve()), str(self.file), until,
                               inputs, auto_dispatch)
                       for v in self.variants for i, s in enumerate(self.seeds)]
