@@ -79,6 +79,11 @@ def _pool_run(spec: RunSpec) -> dict[str, Any]:
     return run_one(spec)
 
 
+def _drain(started: Any, in_flight: set[tuple[int, int]]) -> None:
+    while not started.empty():
+        in_flight.add(tuple(started.get()))
+
+
 def pool_context() -> mp.context.BaseContext:
     """forkserver where there is one (fast restarts: drillsim is imported once), else spawn.
 
@@ -106,13 +111,16 @@ def run_pool(specs: Iterable[RunSpec], sink: Sink, workers: int, retries: int = 
                                  initializer=_init_worker, initargs=(started, first.data, first.base_dir,
                                            os.environ.get(KILL_HOOK_ENV)))
         broken: BaseException | None = None
+        in_flight: set[tuple[int, int]] = set()
         try:
             live: dict[Future, RunSpec] = {ex.submit(_pool_run, s): s for s in pending.values()}
             while live and broken is None:
                 done, _ = wait(live, return_when=FIRST_COMPLETED)
+                _drain(started, in_flight)  # keep the pipe from filling up (a full pipe blocks workers)
                 for f in done:
                     spec = live.pop(f)
                     exc = f.exception()
+                    in_flight.discard(spec.key)
                     if exc is None:
                         del pending[spec.key]
                         sink.done(spec, f.result())
@@ -130,9 +138,7 @@ def run_pool(specs: Iterable[RunSpec], sink: Sink, workers: int, retries: int = 
             ex.shutdown(wait=broken is None, cancel_futures=True)
         if broken is None:
             break
-        in_flight = set()
-        while not started.empty():
-            in_flight.add(tuple(started.get()))
+        _drain(started, in_flight)
         suspects = [pending[k] for k in sorted(in_flight) if k in pending]
         idle_breaks = 0 if suspects else idle_breaks + 1
         reason = tr("工作进程意外退出", "a worker process died") + f" ({broken})"
