@@ -120,12 +120,13 @@ def run_pool(specs: Iterable[RunSpec], sink: Sink, workers: int, retries: int = 
                 for f in done:
                     spec = live.pop(f)
                     exc = f.exception()
+                    if isinstance(exc, BrokenProcessPool):
+                        broken = exc  # its run may be the one that killed a worker: still in flight
+                        continue
                     in_flight.discard(spec.key)
                     if exc is None:
                         del pending[spec.key]
                         sink.done(spec, f.result())
-                    elif isinstance(exc, BrokenProcessPool):
-                        broken = exc
                     else:
                         attempts[spec.key] += 1
                         if attempts[spec.key] > retries:
