@@ -352,3 +352,33 @@ def test_simplification_matches_osmnx(work):
         return sorted(out)
 
     assert edges(ours) == edges(theirs)
+
+
+def test_bbox_keeps_only_the_roads_inside(work, tmp_path, capsys):
+    e = town()
+    w, s = e.nodes[1][0] - 1e-4, e.nodes[1][1] - 1e-4  # the south-west corner node
+    east, north = e.nodes[13][0] + 1e-4, e.nodes[13][1] + 1e-4  # to the grid's centre
+    out = tmp_path / "cut"
+    rc, _, err = _import(["map", "import", str(work / "town.osm"), "--bbox", f"{w},{s},{east},{north}", "-o", str(out)],
+                         capsys)
+    assert rc == 0, err
+    assert {int(n) for n in _roads(out).nodes} <= {1, 2, 3, 6, 7, 8, 11, 12, 13}
+
+
+def test_earthquake_on_an_imported_steep_dem_closes_roads_by_landslide(work, tmp_path, capsys):
+    """The hazards read the imported elevation: the same quake closes roads by landslide only on steep
+    ground (56 degrees: Newmark factor of safety ~1.07 with the shipped soil, resources/data/earthquake.yaml)."""
+    closed = {}
+    for name, z in (("flat", lambda x, y: 0 * x + 200.0), ("steep", lambda x, y: 200.0 + 1.5 * x)):
+        dem = write_dem(tmp_path / f"{name}.tif", z_of=z)
+        out = tmp_path / f"{name}_map"
+        assert main(["map", "import", str(work / "town.osm"), "--dem", str(dem), "-o", str(out), "--json"]) == 0
+        f = tmp_path / f"{name}.yaml"
+        assert main(["scenario", "new", "--map", str(out), "--hazard", "earthquake", "--at", "450,450",
+                     "-o", str(f)]) == 0
+        ev = tmp_path / f"{name}.jsonl"
+        assert main(["run", str(f), "--until", "5", "--events", str(ev), "--json"]) == 0
+        closed[name] = [json.loads(line) for line in ev.read_text(encoding="utf-8").splitlines()
+                        if '"road.state"' in line and "landslide" in line]
+    capsys.readouterr()
+    assert closed["flat"] == [] and closed["steep"]
