@@ -12,7 +12,8 @@ The town (``town()``), around 120.0 E, 30.0 N, in local metres before conversion
 - a footway (60-61) and a building outline: not roads;
 - places: hospital (node, beds=80), fire station (area), police (node), school
   (area 100 x 100 m), park (area), chemical works (area), forest (area), a
-  village with population=1234, a hamlet without population, a county boundary.
+  village with population=1234, a hamlet without population, a county boundary,
+  a residential landuse area around the hospital (land cover for the fuel grid).
 """
 
 from __future__ import annotations
@@ -142,6 +143,7 @@ def town() -> Extract:
     e.area(402, 90, 620.0, 220.0, 780.0, 380.0, leisure="park", name="人民公园")
     e.area(403, 94, 820.0, -80.0, 900.0, -20.0, industrial="chemical", landuse="industrial", name="化工厂")
     e.area(404, 98, -300.0, 500.0, -50.0, 800.0, landuse="forest", name="东山林场")
+    e.area(406, 120, 380.0, 340.0, 620.0, 620.0, landuse="residential")  # built-up: fuel 0
     e.node(102, 790.0, 810.0, place="village", name="张家村", population="1234")
     e.node(103, 20.0, 790.0, place="hamlet", name="李家湾")
     ring = [e.node(110 + k, x, y) for k, (x, y) in enumerate([(-500, -300), (1400, -300), (1400, 1100), (-500, 1100)])]

@@ -160,6 +160,12 @@ def test_imported_map_loads_and_routes_respect_one_way(xml_map):
     m = load_map(folder=xml_map)
     assert m.graph.is_directed() and m.elevation is not None and float(np.abs(m.elevation.values).max()) == 0
     assert {p["kind"] for p in m.places} >= {"hospital", "station", "shelter", "community", "forest", "plant"}
+    # fuel grid from land cover: forest 9 (Albini hardwood litter), built-up 0, unmapped land 1
+    by = {p["id"]: p for p in m.places}
+    forest = np.array(by["forest_w404"]["polygon"]).mean(axis=0)
+    assert m.fuel.sample(*forest) == 9
+    assert m.fuel.sample(*by["hos_n80"]["osm_at"]) == 0
+    assert m.fuel.sample(*by["c_n102"]["osm_at"]) == 1
     net = RoadNetwork(m.graph)
     router = Router(net)
     a, b = net.node_index["12"], net.node_index["13"]

@@ -20,6 +20,7 @@ import numpy as np
 import yaml
 
 from drillsim.core.errors import InputError, Problem
+from drillsim.osm.fuel import fuel_grid
 from drillsim.osm.places import build_places
 from drillsim.osm.roads import build_roads
 from drillsim.osm.source import kind_of, read_osm
@@ -77,6 +78,7 @@ def import_map(src: Path, out: Path, bbox: tuple[float, float, float, float] | N
         warnings.append({"zh": "未给出 --dem：地形按平地（0 m）处理；地震滑坡、洪水淹没深度和林火坡度需要高程数据",
                          "en": "no --dem given: the terrain is flat (0 m); earthquake landslides, flood "
                                "depths and fire slopes need a DEM"})
+    fuel = fuel_grid(data.features, roads.crs, roads.origin, grid)
     if not any(p["kind"] == "station" for p in places.places):
         warnings.append({"zh": "未找到消防站或派出所：请在想定的 places 中添加队伍驻地",
                          "en": "no fire or police stations found: add unit bases in the scenario's places"})
@@ -90,17 +92,19 @@ def import_map(src: Path, out: Path, bbox: tuple[float, float, float, float] | N
         "size_m": [round(bounds[2]), round(bounds[3])],
         "roads": roads.stats, "places": places.stats,
         "terrain": {"cell_m": grid.cell, "shape": list(grid.shape), "from_dem": dem is not None,
-                    "min_m": round(float(grid.values.min()), 1), "max_m": round(float(grid.values.max()), 1)},
+                    "min_m": round(float(grid.values.min()), 1), "max_m": round(float(grid.values.max()), 1),
+                    "fuel_cells": {int(k): int(v) for k, v in zip(*np.unique(fuel.values, return_counts=True),
+                                                                   strict=True)}},
         "warnings": warnings,
     }
     say("writing")
     _write(out, roads.graph, {"places": places.places, "admin": places.admin, "rivers": places.rivers,
-                              "water": places.water}, grid, manifest, force)
+                              "water": places.water}, grid, fuel, manifest, force)
     manifest["seconds"] = round(time.perf_counter() - t0, 2)
     return manifest
 
 
-def _write(out: Path, graph: nx.DiGraph, places: dict[str, Any], grid, manifest: dict[str, Any],
+def _write(out: Path, graph: nx.DiGraph, places: dict[str, Any], grid, fuel, manifest: dict[str, Any],
            force: bool) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
@@ -109,7 +113,7 @@ def _write(out: Path, graph: nx.DiGraph, places: dict[str, Any], grid, manifest:
         (tmp / PLACES).write_text(yaml.dump(places, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
                                             width=120, default_flow_style=None), encoding="utf-8")
         np.savez_compressed(tmp / TERRAIN, x0=grid.x0, y0=grid.y0, cell=grid.cell,
-                            elevation=grid.values.astype(np.float32))
+                            elevation=grid.values.astype(np.float32), fuel=fuel.values.astype(np.int16))
         (tmp / MANIFEST).write_text(yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False, width=120),
                                     encoding="utf-8")
         check_target(out, force)  # still free (or replaceable) now that the new map is complete

@@ -9,6 +9,7 @@ units start and stop); ``osm_at`` keeps its own point and ``snap_m`` the gap.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,16 +39,7 @@ def build_places(features: list[Feature], crs: str, origin: tuple[float, float],
                  node_xy: np.ndarray) -> PlaceResult:
     """Classify ``features`` and place them on the map (node_xy: road node coordinates, map metres)."""
     rules = catalog.load_data("osm")
-    to_map = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-    ox0, oy0 = origin
-
-    def project(geom: Any) -> Any:
-        def shift(c: np.ndarray) -> np.ndarray:
-            x, y = to_map.transform(c[:, 0], c[:, 1])
-            return np.column_stack([np.asarray(x) - ox0, np.asarray(y) - oy0])
-
-        return shapely.transform(geom, shift)
-
+    project = projector(crs, origin)
     tree = cKDTree(node_xy)
     x0, y0 = node_xy.min(axis=0)
     x1, y1 = node_xy.max(axis=0)
@@ -106,6 +98,18 @@ def build_places(features: list[Feature], crs: str, origin: tuple[float, float],
     out.stats = {"places": kinds, "admin": len(out.admin), "rivers": len(out.rivers),
                  "water": len(out.water), "dropped_far_from_roads": dropped}
     return out
+
+
+def projector(crs: str, origin: tuple[float, float]) -> Callable[[Any], Any]:
+    """A function taking a shapely geometry in lon/lat to map metres (``crs`` shifted by ``origin``)."""
+    to_map = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    ox0, oy0 = origin
+
+    def shift(c: np.ndarray) -> np.ndarray:
+        x, y = to_map.transform(c[:, 0], c[:, 1])
+        return np.column_stack([np.asarray(x) - ox0, np.asarray(y) - oy0])
+
+    return lambda geom: shapely.transform(geom, shift)
 
 
 def _details(rec: dict[str, Any], rule: dict[str, Any], tags: dict[str, str], area: float,

@@ -62,10 +62,11 @@ def drivable(tags: dict[str, Any]) -> bool:
 
 
 def feature_tags() -> dict[str, list[str]]:
-    """{tag: values} of every place rule, plus admin boundaries and rivers."""
+    """{tag: values} of every place and land-cover rule, plus admin boundaries and rivers."""
+    rules = catalog.load_data("osm")
     out: dict[str, list[str]] = {"boundary": ["administrative"], "waterway": ["river"]}
-    for r in catalog.load_data("osm")["places"]:
-        out.setdefault(r["tag"], []).extend(r["values"])
+    for r in rules["places"] + rules["landcover"]:
+        out.setdefault(r["tag"], []).extend(v for v in r["values"] if v not in out.get(r["tag"], []))
     return out
 
 
