@@ -58,6 +58,8 @@ def check_path(path: Path) -> None:
         raise InputError(Problem(str(path), 1, 1, tr("所在文件夹不存在", "its folder does not exist")))
     if path.is_dir():
         raise InputError(Problem(str(path), 1, 1, tr("是文件夹，应为文件名", "is a folder, expected a file name")))
+    if not os.access(path.parent, os.W_OK):
+        raise InputError(Problem(str(path), 1, 1, tr("所在文件夹不可写", "cannot write to its folder")))
     if path.suffix.lower() == ".parquet":
         try:
             import pyarrow  # noqa: F401
