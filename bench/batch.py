@@ -15,14 +15,18 @@ longer than CPU) can be told from workers slowing each other down.
 
 The speedup goal is >= 1.8x with 2 workers; it needs two free cores (check
 ``load_before``: the machine may be shared). Both runs must give identical digests.
-Usage: ``python bench/batch.py [--runs 12] [--until MIN]``; last line JSON.
+The pair is measured in ``--rounds`` rounds, the order alternating, and the
+medians reported, so a load that comes and goes hits both sides alike.
+Usage: ``python bench/batch.py [--runs 8] [--rounds 3] [--until MIN]``; last line JSON.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -56,34 +60,50 @@ def measure(batch: Batch, workers: int, folder: Path) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=int, default=12)
+    ap.add_argument("--runs", type=int, default=8, help="runs per measurement (default 8)")
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="rounds of (1 worker, 2 workers), order alternating, to even out a busy machine")
     ap.add_argument("--until", type=float, default=None, help="sim minutes per run (default: full drill)")
     a = ap.parse_args()
     scen = ROOT / "scenarios" / "lanxi_earthquake.yaml"
     batch = Batch(scen, a.runs, orders=scen.with_suffix("").with_suffix(".orders.yaml"), until=a.until)
     load_before = os.getloadavg()[0]
+    rounds = []
+    digests = set()
     with tempfile.TemporaryDirectory() as tmp:
-        one = measure(batch, 1, Path(tmp))
-        two = measure(batch, 2, Path(tmp))
-    same = one.pop("digests") == two.pop("digests")
-    for r in (one, two):
-        print(f"{r['workers']} worker(s): {r['runs']} runs in {r['wall_s']} s = {r['runs_per_min']} runs/min "
-              f"(steady {r['steady_runs_per_min']} runs/min; a run takes {r['run_wall_s_mean']} s on its worker, "
-              f"{r['run_cpu_s_mean']} s of CPU)")
-    speed = two["runs_per_min"] / one["runs_per_min"]
-    steady = (two["steady_runs_per_min"] / one["steady_runs_per_min"]
-              if one["steady_runs_per_min"] and two["steady_runs_per_min"] else None)
+        for i in range(a.rounds):
+            pair = {}
+            for w in ((1, 2) if i % 2 == 0 else (2, 1)):
+                r = measure(batch, w, Path(tmp))
+                digests.add(tuple(sorted(r.pop("digests").items())))
+                pair[w] = r
+                print(f"round {i + 1}, {w} worker(s): {r['runs']} runs in {r['wall_s']} s = {r['runs_per_min']} "
+                      f"runs/min (steady {r['steady_runs_per_min']}; a run takes {r['run_wall_s_mean']} s on its "
+                      f"worker, {r['run_cpu_s_mean']} s of CPU)")
+            rounds.append(pair)
+    same = len(digests) == 1
+
+    def med(xs: list[float]) -> float:
+        return round(statistics.median(xs), 2)
+
+    speed = med([p[2]["runs_per_min"] / p[1]["runs_per_min"] for p in rounds])
+    steady = med([p[2]["steady_runs_per_min"] / p[1]["steady_runs_per_min"] for p in rounds
+                  if p[1]["steady_runs_per_min"] and p[2]["steady_runs_per_min"]] or [math.nan])
     # CPU seconds per run show whether two workers slow each other down beyond sharing the cores
-    cpu_ratio = two["run_cpu_s_mean"] / one["run_cpu_s_mean"]
-    print(f"CPU per run, 2 workers / 1 worker: {cpu_ratio:.2f} (1.0: no contention between workers; "
-          f"wall >> CPU: the machine is busy with other work)")
-    print(f"speedup 2 vs 1 worker: batch {speed:.2f}x, steady {steady:.2f}x (goal >= 1.8x); "
-          f"identical digests: {same}; load average before {load_before:.2f}, after {os.getloadavg()[0]:.2f} "
-          f"on {os.cpu_count()} CPUs")
-    print(json.dumps({"scenario": scen.name, "sim_minutes": a.until or 4320, "one_worker": one, "two_workers": two,
-                      "speedup_batch": round(speed, 2), "speedup_steady": round(steady, 2) if steady else None,
-                      "goal_speedup": 1.8, "cpu_per_run_ratio_2_vs_1": round(cpu_ratio, 2), "identical_digests": same, "load_before": round(load_before, 2),
-                      "load_after": round(os.getloadavg()[0], 2), "cpus": os.cpu_count()}))
+    cpu_ratio = med([p[2]["run_cpu_s_mean"] / p[1]["run_cpu_s_mean"] for p in rounds])
+    one = {k: med([p[1][k] for p in rounds]) for k in ("runs_per_min", "steady_runs_per_min", "run_wall_s_mean",
+                                                      "run_cpu_s_mean")}
+    two = {k: med([p[2][k] for p in rounds]) for k in one}
+    print(f"median over {a.rounds} rounds: 1 worker {one['runs_per_min']} runs/min, 2 workers {two['runs_per_min']} "
+          f"runs/min; speedup batch {speed}x, steady {steady}x (goal >= 1.8x)")
+    print(f"CPU per run, 2 workers / 1 worker: {cpu_ratio} (1.0: no contention between workers; wall >> CPU: "
+          f"the machine is busy with other work); identical digests: {same}; load average before "
+          f"{load_before:.2f}, after {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    print(json.dumps({"scenario": scen.name, "sim_minutes": a.until or 4320, "runs": a.runs, "rounds": a.rounds,
+                      "one_worker": one, "two_workers": two, "speedup_batch": speed, "speedup_steady": steady,
+                      "goal_speedup": 1.8, "cpu_per_run_ratio_2_vs_1": cpu_ratio, "identical_digests": same,
+                      "load_before": round(load_before, 2), "load_after": round(os.getloadavg()[0], 2),
+                      "cpus": os.cpu_count()}))
 
 
 if __name__ == "__main__":
