@@ -93,3 +93,33 @@ def test_several_seats_own_views_authority_and_replayed_digest(tmp_path):
         res = verify(arc)
         assert res.ok, res.divergence.describe() if res.divergence else res.chain.message
         assert res.rerun_events == result["events"]
+
+
+def test_serving_an_archive_continues_that_drill(tmp_path):
+    """drillsim serve A.drill: the recorded drill is re-run to its end and goes on live, into a new
+    archive whose parent is the old one; the new one re-runs to its own digest."""
+    async def one(url: str, code: str, op: str, **args) -> dict:
+        c = SeatClient(url, code)
+        await c.join()
+        reader = asyncio.create_task(c.run())
+        seq = await c.order(op, **args)
+        await c.wait_acked([seq], timeout=10)
+        await reader  # to the end of the drill
+        return c.acks[seq]
+
+    with ServerThread(tmp_path, until=20, speed=20, start_paused=True) as s:
+        s.call(s.server.control, "resume")
+        first = asyncio.run(one(s.url, s.code("county_hq"), "set_response_level", level="IV"))
+        s.wait_end()
+    assert first["accepted"] is True
+    with ServerThread(tmp_path, source=tmp_path / "net.drill", until=40, speed=20, name="more.drill") as s:
+        assert s.drill.session.now >= 20 - 1e-6  # picked up where the recording ended
+        more = asyncio.run(one(s.url, s.code("town_e"), "set_response_level", level="III"))
+        result = s.wait_end()
+    assert more["accepted"] is False  # a township may not declare level III
+    with Archive.open(tmp_path / "more.drill") as arc:
+        assert arc.meta["parent"] == str((tmp_path / "net.drill").resolve())
+        orders = [(i.data["by"], i.data["op"]) for i in arc.inputs() if i.kind == "order"]
+        assert orders == [("county_hq", "set_response_level"), ("town_e", "set_response_level")]
+        res = verify(arc)
+        assert res.ok and arc.meta["digest"] == result["digest"]

@@ -86,6 +86,8 @@ def test_hostile_messages_are_refused_with_reasons_and_the_drill_goes_on(tmp_pat
             out["forged"] = await _next_of(ws, "reject")
             await ws.send(json.dumps({**order, "args": {"levle": "IV"}}))
             out["bad_args"] = await _next_of(ws, "reject")
+            await ws.send(json.dumps({**order, "op": "dispatch", "args": {"unit": {"x": [1]}, "task": ["t"]}}))
+            out["bad_types"] = await _next_of(ws, "reject")
             await ws.send(json.dumps({**order, "type": "director", "action": "pause", "op": None, "args": None}))
             out["director_schema"] = await _next_of(ws, "reject")
             await ws.send(json.dumps({"v": 1, "type": "director", "token": token, "seq": 1, "action": "pause"}))
@@ -135,15 +137,16 @@ def test_hostile_messages_are_refused_with_reasons_and_the_drill_goes_on(tmp_pat
     assert alive, "the server must survive all of it"
     assert out["garbage"] == b"" or out["garbage"].startswith(b"HTTP/1.1 400")  # dropped, nothing else
     codes = {k: out[k]["code"] for k in ("bad_code", "not_joined", "bad_json", "binary", "version", "schema",
-                                          "bad_token", "forged", "bad_args", "director_schema", "not_director",
-                                          "replayed", "evaluator")}
+                                          "bad_token", "forged", "bad_args", "bad_types", "director_schema",
+                                          "not_director", "replayed", "evaluator")}
     assert codes == {"bad_code": "bad_code", "not_joined": "not_joined", "bad_json": "bad_json", "binary": "binary",
                      "version": "version", "schema": "schema", "bad_token": "bad_token", "forged": "forged",
-                     "bad_args": "bad_args", "director_schema": "schema", "not_director": "not_allowed",
+                     "bad_args": "bad_args", "bad_types": "bad_args", "director_schema": "schema", "not_director": "not_allowed",
                      "replayed": "replayed", "evaluator": "not_allowed"}
     for k in codes:  # every refusal says why, in Chinese and English
         assert out[k]["reason"]["zh"] and out[k]["reason"]["en"], k
     assert "did you mean 'level'" in out["bad_args"]["reason"]["en"]
+    assert "unit must be a name" in out["bad_types"]["reason"]["en"]  # never handed to the engine
     assert "nuke_city" in out["schema"]["reason"]["en"] or "op" in out["schema"]["reason"]["en"]
     assert out["ack"]["accepted"] is True
     assert out["authority"]["accepted"] is False and "city_hq" in out["authority"]["reason"]["en"]

@@ -36,6 +36,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from websockets.exceptions import InvalidHandshake, InvalidURI
+
     from drillsim.exercise.order_file import load_orders
     from drillsim.net.client import JoinError, SeatClient, server_url
     from drillsim.net.tls import normalise_pin
@@ -54,8 +56,10 @@ def run(args: argparse.Namespace) -> int:
     except JoinError as e:
         out.line({"type": "error", "code": e.code, "reason": {"zh": e.zh, "en": e.en}}, tr(e.zh, e.en))
         return 2 if e.code in ("bad_code", "pin") else 1
-    except OSError as e:
+    except (OSError, TimeoutError) as e:
         raise InputError(Problem(args.target, 1, 1, f"cannot reach the server: {e.strerror or e}")) from None
+    except (InvalidHandshake, InvalidURI, ValueError) as e:  # not a drill server, or not HOST:PORT
+        raise InputError(Problem(args.target, 1, 1, f"not a DrillSim drill server address: {e}")) from None
 
 
 async def _main(client, inputs, args: argparse.Namespace, out: _Printer) -> int:

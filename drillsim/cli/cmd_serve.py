@@ -91,12 +91,12 @@ def run(args: argparse.Namespace) -> int:
                              pause_on_drop=tuple(s for s in args.pause_on_drop.split(",") if s),
                              start_paused=args.paused, announce=say)
     except ValueError as e:
-        drill.recorder.close()
+        _discard(drill, record)
         raise InputError(Problem("--pause-on-drop", 1, 1, str(e))) from None
     try:
         result = asyncio.run(_serve(server, args, fp, cert))
     except OSError as e:  # port in use, address not on this machine
-        drill.recorder.close()
+        _discard(drill, record)
         raise InputError(Problem(f"{args.host}:{args.port}", 1, 1, f"cannot listen: {e.strerror or e}")) from None
     result = {**result, "archive": str(record), "orders_acked": server.orders_acked, "refused": server.refusals,
               "server_ack_ms": _percentiles(server.ack_ms)}
@@ -107,6 +107,13 @@ def run(args: argparse.Namespace) -> int:
                  f"archive: {record} (check with drillsim verify {record}; a seat's view: "
                  f"drillsim replay {record} --seat SEAT)"))
     return 0
+
+
+def _discard(drill, record: Path) -> None:
+    """No drill happened (bad option, port in use): keep no archive."""
+    drill.recorder.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(record) + suffix).unlink(missing_ok=True)
 
 
 async def _serve(server, args: argparse.Namespace, fp: str | None, cert: Path | None) -> dict:

@@ -130,7 +130,35 @@ def arg_problems(op: str, args: dict[str, Any]) -> list[tuple[str | None, str]]:
     for (o, k), allowed in ENUMS.items():
         if o == op and k in args and str(args[k]) not in allowed:
             out.append((k, f"{op}: {k} must be one of {', '.join(allowed)} (found {args[k]!r})"))
+    for k, v in args.items():
+        if k in known and (want := _type_problem(k, v)):
+            out.append((k, f"{op}: {k} must be {want}"))
     return out
+
+
+def _is_num(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v and abs(v) != float("inf")
+
+
+def _type_problem(key: str, v: Any) -> str | None:
+    """What ``v`` should be, if it is not (the engine trusts these types; a drill must never crash)."""
+    if key == "items":
+        ok = isinstance(v, dict) and v and all(isinstance(i, str) and _is_num(q) and q >= 0 for i, q in v.items())
+        return None if ok else "a mapping of item to quantity, e.g. {tent: 100}"
+    if key == "people":
+        return None if v is None or (_is_num(v) and v >= 0) else "a number of people >= 0"
+    if key == "approve":
+        return None if isinstance(v, bool) else "true or false"
+    if key in ("units", "communities", "channels"):
+        items = [v] if isinstance(v, str) else v
+        ok = isinstance(items, list) and len(items) <= 1000 and all(isinstance(x, str) for x in items)
+        return None if ok else "a name or a list of names"
+    if key == "message":
+        ok = isinstance(v, str) or (isinstance(v, dict) and all(isinstance(x, str) for x in v.values()))
+        return None if ok else "a text or {zh: ..., en: ...}"
+    if key == "depot" and v is None:
+        return None
+    return None if isinstance(v, str) or (_is_num(v) and key != "note") else "a name (text)"
 
 
 def _check_args(op: str, args: dict[str, Any], file: str, pos: dict, path: tuple) -> list[Problem]:

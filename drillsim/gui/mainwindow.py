@@ -138,6 +138,9 @@ class MainWindow(QObject):
         child(w, QAction, "actionStartPage").triggered.connect(app.show_start)
         child(w, QAction, "actionQuit").triggered.connect(w.close)
         child(w, QAction, "actionAbout").triggered.connect(self.about)
+        from drillsim.gui import net_host
+
+        net_host.install(self)  # 文件 → 主持联网演练
         self.a_zh: QAction = child(w, QAction, "actionZh")
         self.a_en: QAction = child(w, QAction, "actionEn")
         self.a_zh.setChecked(app.lang == "zh")

@@ -43,6 +43,7 @@ def open_drill(source: str | Path, record: str | Path, seed: int | None = None, 
         with Archive.open(source) as arc:
             session = new_session(arc)
             end = arc.duration
+            session.sim.duration = float(session.scenario.meta.duration_min)  # it goes on past the cut
             _cut(session, until)
             inputs = arc.inputs()
             rec = Recorder(session, record, parent=str(source.resolve()), branch_at=end,

@@ -1242,6 +1242,66 @@
       <translation>digest</translation>
     </message>
     <message>
+      <source>主持联网演练…</source>
+      <translation>Host networked drill…</translation>
+    </message>
+    <message>
+      <source>主持联网演练</source>
+      <translation>Host networked drill</translation>
+    </message>
+    <message>
+      <source>请先打开一个演练想定或存档</source>
+      <translation>Open a scenario or an archive first</translation>
+    </message>
+    <message>
+      <source>允许其他计算机接入（监听所有网卡）</source>
+      <translation>Let other computers join (listen on all interfaces)</translation>
+    </message>
+    <message>
+      <source>TLS 加密（首次使用时生成证书）</source>
+      <translation>TLS (a certificate is made on first use)</translation>
+    </message>
+    <message>
+      <source>端口</source>
+      <translation>Port</translation>
+    </message>
+    <message>
+      <source>速度（模拟分钟/秒）</source>
+      <translation>Speed (sim min per second)</translation>
+    </message>
+    <message>
+      <source>存档</source>
+      <translation>Archive</translation>
+    </message>
+    <message>
+      <source>开始主持</source>
+      <translation>Start hosting</translation>
+    </message>
+    <message>
+      <source>以导演部身份加入</source>
+      <translation>Join as the director</translation>
+    </message>
+    <message>
+      <source>结束演练</source>
+      <translation>End the drill</translation>
+    </message>
+    <message>
+      <source>正在启动服务器…</source>
+      <translation>Starting the server…</translation>
+    </message>
+    <message>
+      <source>服务器地址</source>
+      <translation>Server address</translation>
+    </message>
+    <message>
+      <source>加入码</source>
+      <translation>Join code</translation>
+    </message>
+    <message>
+      <source>证书指纹</source>
+      <translation>Certificate fingerprint</translation>
+    </message>
+    <message>
       <source>预警发布</source>
       <translation>Warning</translation>
     </message>

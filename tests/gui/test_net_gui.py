@@ -50,3 +50,34 @@ def test_seat_and_director_windows_over_the_network(qtbot, tmp_path):
             seat.stop()
             director.stop()
         s.stop()
+
+
+def test_host_from_the_app_serves_the_open_drill(win, qtbot, tmp_path, monkeypatch):
+    """文件 → 主持联网演练 runs drillsim serve on the open scenario: codes shown, the director joins
+    from the dialog, 结束演练 closes the archive."""
+    from PySide6.QtGui import QAction
+
+    from drillsim.gui.common import child
+    from drillsim.gui.net_host import HostDialog, drill_source
+    from drillsim.record.archive import Archive
+    from tests.net_support import SCENARIO as NET_SCENARIO
+
+    monkeypatch.setenv("DRILLSIM_DATA_DIR", str(tmp_path / "data"))
+    assert child(win.win, QAction, "actionHostNet").text() == "主持联网演练…"
+    assert drill_source(win).name == "lanxi_gui.yaml"  # the open drill is what would be served
+    dlg = HostDialog(NET_SCENARIO, win.win, record=tmp_path / "hosted.drill")
+    qtbot.addWidget(dlg)
+    dlg.port.setValue(0)
+    dlg.tls.setChecked(False)
+    dlg.start()
+    qtbot.waitUntil(lambda: dlg.codes.rowCount() == 5, timeout=60000)
+    idents = [dlg.codes.item(r, 0).text() for r in range(5)]
+    assert sorted(idents) == ["county_hq", "director", "evaluator", "town_e", "town_w"]
+    assert all(len(dlg.codes.item(r, 1).text()) >= 20 for r in range(5))
+    director = dlg.join_as_director()
+    qtbot.waitUntil(lambda: director.people.rowCount() == 5, timeout=15000)
+    dlg.stop()
+    qtbot.waitUntil(lambda: dlg.result is not None, timeout=15000)
+    assert dlg.result["archive"].endswith("hosted.drill")
+    with Archive.open(tmp_path / "hosted.drill") as arc:
+        assert arc.meta["complete"] is True and arc.meta["digest"] == dlg.result["digest"]
