@@ -120,6 +120,22 @@ def test_events_up_to_a_time_after_a_seq(tmp_path):
         assert a.last_seq_at(tie) == max(e.seq for e in every if e.t <= tie) and a.last_seq_at(-1) == -1
 
 
+def test_snapshots_are_zstd_and_an_unreadable_one_is_skipped(tmp_path):
+    """Snapshots only speed seeking up: one in a codec this installation lacks is passed over."""
+    _, path, _ = record(tmp_path)
+    with Archive.open(path) as a:
+        assert {c for (c,) in a.con.execute("SELECT DISTINCT codec FROM snapshots")} == {"zstd-json"}
+        want = {t: a.state_at(t) for t in (70.0, 200.0, 360.0)}
+    con = sqlite3.connect(path)
+    con.execute("UPDATE snapshots SET codec='brotli-json', state=x'00' WHERE t > 60")
+    con.commit()
+    con.close()
+    with Archive.open(path) as a:
+        for t, st in want.items():
+            assert a.state_at(t) == st
+            assert a.reducer_at(t).n == st["events"]
+
+
 def test_commit_batching_is_time_based(tmp_path):
     """With a huge commit interval nothing is committed until close (then everything is)."""
     sc = load_scenario(copy_drill(tmp_path))

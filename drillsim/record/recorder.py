@@ -45,7 +45,7 @@ def snapshot_rows(st: ReplayState, t_next_event: float, every: float) -> tuple[f
     The reducer holds every event with t <= that boundary and none after it.
     """
     label = max(0.0, (math.ceil(t_next_event / every) - 1) * every)
-    return (label, st.last_seq, "zlib-json", pack_json(st.dump()))
+    return (label, st.last_seq, *pack_json(st.dump()))
 
 
 _SEQ = b',"seq":'
