@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, QPointF, QRectF, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRectF, QThread, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QComboBox,
@@ -141,13 +141,17 @@ class ImportPage(QWizardPage):
                 "dem": Path(s.dem.text().strip()) if s.dem.text().strip() else None,
                 "force": (out / "map.yaml").exists()}  # re-import over a map folder, never over other files
         self.status.setText(T("正在导入，请稍候..."))
-        self.thread = QThread(self)
+        # the thread belongs to the application: closing the wizard mid-import lets the import finish
+        # (it writes all or nothing) instead of destroying a running thread
+        self.thread = QThread(QCoreApplication.instance())
         self.worker = _Importer(args)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
         self.worker.done.connect(self._finished)
         self.worker.done.connect(self.thread.quit)
         self.thread.finished.connect(self.completeChanged)  # "busy" ends only now: re-check Next
+        self.thread.finished.connect(self.worker.deleteLater)
+        self.thread.finished.connect(self.thread.deleteLater)
         self.thread.start()
         self.completeChanged.emit()
 
@@ -165,7 +169,10 @@ class ImportPage(QWizardPage):
         self.completeChanged.emit()
 
     def busy(self) -> bool:
-        return self.thread is not None and self.thread.isRunning()
+        try:
+            return self.thread is not None and self.thread.isRunning()
+        except RuntimeError:  # finished and deleted
+            return False
 
     def isComplete(self) -> bool:  # noqa: N802 (Qt API)
         return self.manifest is not None and not self.busy()

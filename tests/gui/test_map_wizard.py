@@ -83,3 +83,19 @@ def test_start_page_offers_the_wizard(app, qtbot):
     b.click()
     qtbot.addWidget(app.start.wizard)
     assert app.start.wizard.isVisible() and app.start.wizard.currentPage() is app.start.wizard.source
+
+
+def test_closing_the_wizard_mid_import_lets_the_import_finish(qtbot, tmp_path, extract):
+    from drillsim.gui.map_wizard import MapWizard
+
+    wiz = MapWizard()
+    wiz.show()
+    out = tmp_path / "late_map"
+    _fill_source(wiz, extract, out)
+    wiz.next()
+    thread = wiz.importing.thread
+    assert thread.isRunning()
+    wiz.close()
+    wiz.deleteLater()
+    qtbot.waitUntil(lambda: (out / "map.yaml").exists(), timeout=60_000)  # written whole, nothing crashed
+    qtbot.waitUntil(lambda: not any(p.name.endswith(".partial") for p in tmp_path.iterdir()), timeout=10_000)
