@@ -14,6 +14,7 @@ from drillsim.batch.evaluate import Batch, execute
 from drillsim.batch.results import ResultsFile
 from drillsim.batch.runner import KILL_HOOK_ENV
 from drillsim.batch.stats import describe, summarise
+from drillsim.batch.table import cell
 from drillsim.cli.main import main
 from drillsim.core.errors import InputError
 from drillsim.core.i18n import pick, set_lang
@@ -240,6 +241,9 @@ def test_t_interval():
     assert s.mean == 2.5 and s.ci == pytest.approx((2.5 - half, 2.5 + half))
     stats = summarise([{"variant_index": 0, "seed": i, "run": i, "x": v} for i, v in enumerate([5, 5])], {0: "a"})
     assert stats[0].kpis["x"].ci == (5.0, 5.0)
+    # the table marks a paired difference whose interval excludes 0
+    assert cell(s, describe([2.0, 2.5, 3.0])).endswith("Δ +2.5 ±1.24 *")  # [1.26, 3.74]: excludes 0
+    assert cell(s, describe([1.0, 2.0, 3.0])).endswith("Δ +2 ±2.48")  # [-0.48, 4.48]: may be no difference
 
 
 @pytest.mark.slow

@@ -51,6 +51,8 @@ def cell(s: Summary | None, diff: Summary | None = None) -> str:
         text += "\n" + tr(f"{s.missing} 次无值", f"{s.missing} runs n/a")
     if diff is not None and diff.n > 1:
         text += "\nΔ " + ("0" if diff.mean == 0 and diff.sd == 0 else ("+" if diff.mean > 0 else "") + _pm(diff))
+        if diff.mean != 0 and (diff.ci[0] > 0 or diff.ci[1] < 0):
+            text += " *"
     return text
 
 
@@ -74,9 +76,10 @@ def print_table(name: dict[str, str], stats: list[VariantStats], labels: Labels,
     if len(stats) > 1:
         for vs in stats:
             console.print(f"#{vs.index}: {vs.label}")
-    console.print(tr("单元格：均值 ±95% 置信区间半宽；中位数（P5–P95）；Δ：与 #0 同一种子逐次相比的差值 ±95% 置信区间半宽",
+    console.print(tr("单元格：均值 ±95% 置信区间半宽；中位数（P5–P95）；Δ：与 #0 同一种子逐次相比的差值 ±95% 置信区间半宽，"
+                     "* 表示区间不含 0（确有差别）",
                      "Cells: mean ±half-width of its 95% CI; median (p5–p95); Δ: paired difference to #0 "
-                     "over the same seeds ±95% CI half-width"))
+                     "over the same seeds ±95% CI half-width, * where that interval excludes 0 (a real difference)"))
     same = [k for vs in stats[:1] for k in vs.kpis if k not in keys]
     if same:
         shown = ", ".join(f"{kpi_label(k, labels, components)} {_num(stats[0].kpis[k].mean)}" for k in same)
