@@ -219,6 +219,11 @@ def test_cli_csv_stats_chart_and_resume(tmp_path, capsys):
 
     assert main(args + ["--runs", "3"]) == 2  # the file exists: --resume or --force
     assert "--resume" in capsys.readouterr().err
+    other = tmp_path / "other.csv"
+    other.write_text("x,y\n", encoding="utf-8")  # not ours: --resume must not take it over
+    assert main([*args[:args.index("-o") + 1], str(other), *args[args.index("-o") + 2:], "--resume"]) == 2
+    assert "not a drillsim batch results file" in capsys.readouterr().err
+    assert other.read_text(encoding="utf-8") == "x,y\n"
     assert main(args + ["--runs", "3", "--resume"]) == 0
     res2 = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert res2["ran"] == 2 and res2["reused"] == 4

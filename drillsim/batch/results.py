@@ -127,17 +127,20 @@ class ResultsFile:
         try:
             if path.suffix.lower() == ".csv":
                 with open(path, encoding="utf-8", newline="") as f:
-                    rows = [{k: v if k in TEXT else _cell(v) for k, v in r.items()} for r in csv.DictReader(f)]
+                    reader = csv.DictReader(f)
+                    columns = list(reader.fieldnames or [])
+                    rows = [{k: v if k in TEXT else _cell(v) for k, v in r.items()} for r in reader]
             else:
                 import pyarrow.parquet as pq
 
-                rows = pq.read_table(path).to_pylist()
+                table = pq.read_table(path)
+                columns, rows = table.column_names, table.to_pylist()
         except Exception as e:  # noqa: BLE001 - any unreadable file is the user's to fix
             raise InputError(Problem(str(path), 1, 1, tr(
                 f"无法读取已有结果（{type(e).__name__}: {e}）；换一个 -o 文件或加 --force 重新开始",
                 f"cannot read the existing results ({type(e).__name__}: {e}); "
                 f"choose another -o file or add --force to start over"))) from None
-        if rows and not all(k in rows[0] for k in HEAD):
+        if not all(k in columns for k in HEAD):
             raise InputError(Problem(str(path), 1, 1, tr(
                 "不是 drillsim batch 的结果文件；换一个 -o 文件或加 --force 覆盖",
                 "not a drillsim batch results file; choose another -o file or add --force to overwrite")))
