@@ -42,6 +42,9 @@ def draw(rows: list[dict[str, Any]], stats: list[VariantStats], path: Path, name
          labels: Labels, components: Labels | None = None, short: dict[int, str] | None = None) -> Path:
     keys = pick_kpis(stats)
     short = short or {vs.index: vs.label for vs in stats}
+    # long names do not fit under a box: number them as in the table, listed under the panels
+    numbered = any(_width(line) > max(12, 64 // max(1, len(stats)))
+                   for vs in stats for line in short.get(vs.index, vs.label).splitlines())
     n = max(1, len(keys))
     cols = min(3, n)
     nrows = math.ceil(n / cols)
@@ -60,7 +63,7 @@ def draw(rows: list[dict[str, Any]], stats: list[VariantStats], path: Path, name
                 s = vs.kpis.get(k)
                 means.append(s.mean if s else math.nan)
                 cis.append(s.ci if s and s.n > 1 else (math.nan, math.nan))
-                names.append(short.get(vs.index, vs.label))
+                names.append(f"#{vs.index}" if numbered else short.get(vs.index, vs.label))
             pos = list(range(1, len(data) + 1))
             bp = ax.boxplot(data, positions=pos, whis=(5, 95), widths=0.5, showfliers=False,
                             patch_artist=True)
@@ -74,15 +77,22 @@ def draw(rows: list[dict[str, Any]], stats: list[VariantStats], path: Path, name
             ax.set_title(kpi_label(k, labels, components), fontsize=10)
             ax.grid(True, axis="y", alpha=0.3)
             ax.spines[["top", "right"]].set_visible(False)
-        fig.supxlabel(tr("箱体：P25–P75，须：P5–P95，橙线：中位数；黑点与竖线：均值及其 95% 置信区间",
-                         "Box: p25–p75, whiskers: p5–p95, orange: median; dot and bar: mean and its 95% CI"),
-                      fontsize=8)
+        note = tr("箱体：P25–P75，须：P5–P95，橙线：中位数；黑点与竖线：均值及其 95% 置信区间",
+                  "Box: p25–p75, whiskers: p5–p95, orange: median; dot and bar: mean and its 95% CI")
+        if numbered:
+            note = "\n".join([f"#{vs.index}: {vs.label}" for vs in stats] + [note])
+        fig.supxlabel(note, fontsize=8)
         if not keys:
             ax = fig.add_subplot()
             ax.axis("off")
             ax.text(0.5, 0.5, tr("各次运行的指标完全相同", "Every run gave the same KPIs"), ha="center")
         fig.savefig(path, dpi=110)
     return path
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns."""
+    return sum(2 if ord(c) >= 0x2E80 else 1 for c in text)
 
 
 def chart_path(results: Path) -> Path:
