@@ -120,20 +120,43 @@ def test_events_up_to_a_time_after_a_seq(tmp_path):
         assert a.last_seq_at(tie) == max(e.seq for e in every if e.t <= tie) and a.last_seq_at(-1) == -1
 
 
-def test_snapshots_are_zstd_and_an_unreadable_one_is_skipped(tmp_path):
-    """Snapshots only speed seeking up: one in a codec this installation lacks is passed over."""
+@pytest.mark.parametrize("broken", ["t = 90", "t > 60"])
+def test_delta_snapshots_and_an_unreadable_one_is_skipped(tmp_path, broken):
+    """The first snapshot is whole, later ones deltas; one in a codec the reader lacks (and the deltas
+    after it) are passed over: seeking starts from an earlier one and gives the same state."""
     _, path, _ = record(tmp_path)
+    times = (70.0, 95.0, 200.0, 360.0)
     with Archive.open(path) as a:
-        assert {c for (c,) in a.con.execute("SELECT DISTINCT codec FROM snapshots")} == {"zstd-json"}
-        want = {t: a.state_at(t) for t in (70.0, 200.0, 360.0)}
+        codecs = [c for (c,) in a.con.execute("SELECT codec FROM snapshots ORDER BY t")]
+        assert codecs[0] == "zstd-key" and set(codecs[1:]) == {"zstd-delta"}
+        want = {t: a.state_at(t) for t in times}
+        assert a.reducer_at(200.0).last_seq > a.last_seq_at(180.0) - 50  # the snapshot at 180 was used
     con = sqlite3.connect(path)
-    con.execute("UPDATE snapshots SET codec='brotli-json', state=x'00' WHERE t > 60")
+    con.execute(f"UPDATE snapshots SET codec='brotli-delta', state=x'00' WHERE {broken}")
     con.commit()
     con.close()
     with Archive.open(path) as a:
         for t, st in want.items():
             assert a.state_at(t) == st
             assert a.reducer_at(t).n == st["events"]
+
+
+def test_delta_snapshot_stores_only_what_changed(tmp_path):
+    from drillsim.record.snapshots import decompress, loads
+
+    _, path, _ = record(tmp_path)
+    with Archive.open(path) as a:
+        rows = a.con.execute("SELECT t, codec, state FROM snapshots ORDER BY t").fetchall()
+        parts = [loads(decompress(c.split("-")[0], d).partition(b"\n")[2]) for _, c, d in rows]
+        assert all(p["incidents"]["full"] == 1 for p in parts[:1]) and all(not p["incidents"]["full"] for p in parts[1:])
+        sizes = []
+        for (t0, _, _), (t1, _, _), p in zip(rows, rows[1:], parts[1:], strict=False):
+            before, after = a.reducer_at(t0), a.reducer_at(t1)
+            changed = {k for k, v in after.incidents.items() if before.incidents.get(k) != v}
+            assert set(p["incidents"]["set"]) == changed, (t0, t1)
+            assert set(p["tasks"]["set"]) == {k for k, v in after.tasks.items() if before.tasks.get(k) != v}
+            sizes.append((len(p["tasks"]["set"]), len(after.tasks)))
+        assert any(0 < n < total for n, total in sizes)  # a real delta: some entries changed, others not
 
 
 def test_commit_batching_is_time_based(tmp_path):

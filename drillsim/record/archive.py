@@ -10,7 +10,8 @@ Layout (schema version 2; see docs/archive.md)::
                                                     sha256(hex hash_{i-1} + canonical event line),
                                                     hash_{-1} = scenario sha256
     snapshots(t REAL PRIMARY KEY, seq, codec, state)
-                                                    ReplayState every 30 sim min (zstd'd JSON)
+                                                    ReplayState every 30 sim min: the first whole, then deltas
+                                                    (drillsim.record.snapshots)
     notes(id INTEGER PRIMARY KEY, t, seq, by, text, data)
     blobs(name TEXT PRIMARY KEY, codec, data)       node_xy: the map's node coordinates
 
@@ -35,6 +36,8 @@ from drillsim.core.errors import InputError, Problem
 from drillsim.core.events import Event, canonical_json
 from drillsim.exercise.inputs import Input
 from drillsim.record.replay_state import ReplayState, context_from_sim
+from drillsim.record.snapshots import SnapshotReader
+from drillsim.record.snapshots import loads as _loads
 
 SCHEMA_VERSION = 2
 FORMAT = "drillsim-archive"
@@ -88,52 +91,8 @@ def event_line(seq: int, t: float, type_json: str, payload: bytes) -> bytes:
     return b'{"data":%b,"seq":%d,"t":%b,"type":%b}' % (payload, seq, repr(round(t, 6)).encode(), type_json.encode())
 
 
-try:  # orjson parses the stored JSON ~3x faster (seeking is mostly decoding) and writes it ~7x faster
-    from orjson import dumps as _dumps
-    from orjson import loads as _loads
-except ImportError:  # pragma: no cover - a core dependency; the stdlib is the fallback
-    _dumps = None
-    _loads = json.loads
-
-
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-try:  # zstd packs snapshots ~4x faster than zlib and unpacks them ~3x faster (they are written mid-drill)
-    import zstandard as _zstd
-except ImportError:  # pragma: no cover - a core dependency; snapshots fall back to zlib
-    _zstd = None
-
-SNAPSHOT_CODECS = ("zstd-json", "zlib-json") if _zstd else ("zlib-json",)
-"""Snapshot codecs this installation reads (a snapshot it cannot read is skipped: seek replays more events)."""
-
-
-_NEAREST_SNAPSHOT = ("SELECT seq, codec, state FROM snapshots WHERE t <= ? AND codec IN ("
-                     + ",".join("?" * len(SNAPSHOT_CODECS)) + ") ORDER BY t DESC LIMIT 1")
-
-
-def pack_json(obj: Any) -> tuple[str, bytes]:
-    """(codec, bytes) of compact JSON: zstd level 1 when available, else zlib level 1."""
-    try:
-        raw = _dumps(obj) if _dumps else None
-    except TypeError:  # e.g. a numpy scalar subclass orjson refuses: the stdlib handles it
-        raw = None
-    if raw is None:
-        raw = json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
-    if _zstd is not None:
-        return "zstd-json", _zstd.ZstdCompressor(level=1).compress(raw)
-    return "zlib-json", zlib.compress(raw, 1)
-
-
-def unpack_json(codec: str, data: bytes) -> Any:
-    if codec == "zstd-json":
-        raw = _zstd.ZstdDecompressor().decompress(data)
-    elif codec == "zlib-json":
-        raw = zlib.decompress(data)
-    else:
-        raw = data
-    return _loads(raw)
 
 
 def pack_xy(x: np.ndarray, y: np.ndarray) -> bytes:
@@ -212,6 +171,7 @@ class Archive:
         self._map_data = map_data
         self._xy: tuple[np.ndarray, np.ndarray] | None = None
         self._context: dict[str, Any] | None = None
+        self._snapshots = SnapshotReader(con)
         self.meta = self._read_meta()
 
     # ------------------------------------------------------------------ open
@@ -379,14 +339,10 @@ class Archive:
 
     def reducer_at(self, t: float | None = None) -> ReplayState:
         t = self.duration if t is None else max(0.0, float(t))
-        row = self.con.execute(_NEAREST_SNAPSHOT, (t, *SNAPSHOT_CODECS)).fetchone()
-        if row:
-            st = ReplayState.load(self.context, unpack_json(row[1], row[2]), self.xy)
-            after = row[0]
-        else:
+        st = self._snapshots.state(self.context, self.xy, t)
+        if st is None:
             st = ReplayState(self.context, self.xy)
-            after = -1
-        for ev in self.events(upto_t=t, after_seq=after):
+        for ev in self.events(upto_t=t, after_seq=st.last_seq):
             st.apply(ev)
         return st
 
@@ -434,7 +390,8 @@ def _migrate_0_to_1(con: sqlite3.Connection, path: Path, map_data: Any) -> None:
     replay context and node coordinates come from the archived scenario and its map,
     and snapshots and notes are rebuilt by running the reducer over the events.
     """
-    from drillsim.record.recorder import SNAPSHOT_EVERY, snapshot_rows
+    from drillsim.record.recorder import SNAPSHOT_EVERY
+    from drillsim.record.snapshots import snapshot_rows
     from drillsim.response.simulation import Simulation
 
     meta = {k: json.loads(v) for k, v in con.execute("SELECT key, value FROM meta")}

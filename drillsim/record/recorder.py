@@ -28,24 +28,15 @@ from drillsim.record.archive import (
     SCHEMA,
     SCHEMA_VERSION,
     connect,
-    pack_json,
     pack_payload,
     pack_xy,
     sha256_text,
 )
 from drillsim.record.replay_state import ReplayState, context_from_sim
+from drillsim.record.snapshots import SnapshotWriter
 
 SNAPSHOT_EVERY = 30.0
 """Sim minutes between replay-state snapshots."""
-
-
-def snapshot_rows(st: ReplayState, t_next_event: float, every: float) -> tuple[float, int, str, bytes]:
-    """A snapshot of ``st`` labelled with the last boundary before ``t_next_event``.
-
-    The reducer holds every event with t <= that boundary and none after it.
-    """
-    label = max(0.0, (math.ceil(t_next_event / every) - 1) * every)
-    return (label, st.last_seq, *pack_json(st.dump()))
 
 
 _SEQ = b',"seq":'
@@ -102,6 +93,7 @@ class Recorder:
         self.con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         self.con.commit()
         self.state = ReplayState(meta["context"])
+        self.snapshots = SnapshotWriter()
         self.every = float(snapshot_every)
         self.next_snap = self.every
         self.commit_every = float(commit_every)
@@ -130,10 +122,11 @@ class Recorder:
     def _record_event(self, ev: Event, line: bytes) -> None:
         if ev.t > self.next_snap:
             try:
-                snap = snapshot_rows(self.state, ev.t, self.every)
+                snap = self.snapshots.row(self.state, ev.t, self.every)
                 self._snaps.append(snap)
                 self.next_snap = snap[0] + self.every
             except (TypeError, ValueError) as e:  # never break the drill: seek just reads more events
+                self.snapshots.reset()
                 self.next_snap = (math.ceil(ev.t / self.every)) * self.every
                 self.snapshot_errors.append(f"t={ev.t:g}: {e}")
         digest = hashlib.sha256(self.hash.encode() + line).digest()  # = chain_next(hash, line), raw

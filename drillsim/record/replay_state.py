@@ -52,6 +52,7 @@ def context_from_sim(sim: Any) -> dict[str, Any]:
 
 
 _SCALARS = (str, int, float, bool, type(None))
+_NUMBERS = (int, float)
 
 
 def _enc(v: Any) -> Any:
@@ -152,6 +153,43 @@ class ReplayState:
         s.kpi = kpi_load(d["kpi"])
         return s
 
+    # ------------------------------------------------------------------ snapshot parts
+    SHARED_MAPS = ("incidents", "tasks")
+    """Maps whose entries :meth:`apply` replaces on change and never mutates in place."""
+
+    def delta_maps(self) -> dict[str, dict[str, Any]]:
+        """The maps a snapshot may store as changes since the previous one, by name.
+
+        ``incidents`` and ``tasks`` (entries replaced, never mutated: an entry
+        changed iff it is another object) and the KPI tracker's larger plain
+        str -> number dicts (``kpi.NAME``; numbers are immutable too). They hold
+        nearly all of a late drill's state and change little between snapshots.
+        """
+        maps = {f: getattr(self, f) for f in self.SHARED_MAPS}
+        for key, v in vars(self.kpi).items():
+            if (type(v) is dict and len(v) >= 32 and all(type(k) is str for k in v)
+                    and all(type(x) in _NUMBERS for x in v.values())):
+                maps["kpi." + key] = v
+        return maps
+
+    def dump_rest(self, maps: dict[str, Any]) -> dict[str, Any]:
+        """:meth:`dump` without the maps named in ``maps`` (those go in a snapshot's delta part)."""
+        d = {f: getattr(self, f) for f in self._FIELDS if f not in maps}
+        d["kpi"] = {key: _enc(v) for key, v in vars(self.kpi).items()
+                    if not callable(v) and "kpi." + key not in maps}
+        return d
+
+    @classmethod
+    def load_parts(cls, context: dict[str, Any], rest: dict[str, Any], maps: dict[str, dict[str, Any]],
+                   xy: tuple[np.ndarray, np.ndarray] | None = None) -> ReplayState:
+        """Restore from :meth:`dump_rest` output plus the maps (fresh dicts; shared entries are not mutated)."""
+        d = {**rest, **{f: m for f, m in maps.items() if not f.startswith("kpi.")}}
+        s = cls.load(context, d, xy)
+        for name, m in maps.items():
+            if name.startswith("kpi."):
+                setattr(s.kpi, name[4:], m)
+        return s
+
     # ------------------------------------------------------------------ reduce
     def apply(self, ev: Event) -> None:
         self.t = ev.t
@@ -185,11 +223,11 @@ class ReplayState:
             elif ty == "incident.first_response":
                 inc = self.incidents.get(d["incident"])
                 if inc is not None:
-                    inc["first_response"] = ev.t
+                    self.incidents[d["incident"]] = {**inc, "first_response": ev.t}
             elif ty == "incident.resolved":
                 inc = self.incidents.get(d["incident"])
                 if inc is not None:
-                    inc["resolved"] = ev.t
+                    self.incidents[d["incident"]] = {**inc, "resolved": ev.t}
             return
         if ty.startswith("task."):
             tid = d.get("task")
@@ -200,13 +238,13 @@ class ReplayState:
             elif tid in self.tasks:
                 task = self.tasks[tid]
                 if ty == "task.progress":
-                    task["done"] = d.get("done", task["done"])
+                    self.tasks[tid] = {**task, "done": d.get("done", task["done"])}
                 elif ty == "task.done":
-                    task["status"] = "done"
+                    self.tasks[tid] = {**task, "status": "done"}
                 elif ty == "task.blocked":
-                    task["status"] = "blocked"
+                    self.tasks[tid] = {**task, "status": "blocked"}
                 elif ty == "task.first_response" and task["status"] == "open":
-                    task["status"] = "working"
+                    self.tasks[tid] = {**task, "status": "working"}
             return
         if ty.startswith("supply."):
             if ty == "supply.loaded":
@@ -302,8 +340,8 @@ class ReplayState:
         return {
             "t": t, "events": self.n, "last_seq": self.last_seq,
             "units": units,
-            "incidents": list(self.incidents.values()),
-            "tasks": list(self.tasks.values()),
+            "incidents": [dict(i) for i in self.incidents.values()],  # copies: seeks share the entries
+            "tasks": [dict(k) for k in self.tasks.values()],
             "shelters": shelters, "hospitals": hospitals,
             "supplies": self.stock,
             "roads_not_open": self.roads,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
+import zlib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -22,8 +23,9 @@ sys.path.insert(0, str(HERE.parents[2]))
 from drillsim.core.events import canonical_json  # noqa: E402
 from drillsim.exercise.session import Session  # noqa: E402
 from drillsim.record.archive import chain_next, pack_xy, sha256_text  # noqa: E402
-from drillsim.record.recorder import SNAPSHOT_EVERY, snapshot_rows  # noqa: E402
+from drillsim.record.recorder import SNAPSHOT_EVERY  # noqa: E402
 from drillsim.record.replay_state import ReplayState, context_from_sim  # noqa: E402
+from drillsim.record.snapshots import label_for  # noqa: E402
 from drillsim.scenario import load_scenario  # noqa: E402
 
 V1_SCHEMA = """
@@ -65,7 +67,8 @@ def main(out: Path = HERE / "v1.drill") -> None:
     st, rows, snaps, notes, next_snap = ReplayState(context), [], [], [], SNAPSHOT_EVERY
     for e in s.events.events:
         if e.t > next_snap:
-            snaps.append(snapshot_rows(st, e.t, SNAPSHOT_EVERY))
+            whole = json.dumps(st.dump(), separators=(",", ":"), ensure_ascii=False).encode()
+            snaps.append((label_for(e.t, SNAPSHOT_EVERY), st.last_seq, "zlib-json", zlib.compress(whole, 1)))
             next_snap = snaps[-1][0] + SNAPSHOT_EVERY
         h = chain_next(h, e.to_json())
         rows.append((e.seq, e.t, e.type, canonical_json(e.data), h))
