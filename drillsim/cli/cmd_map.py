@@ -21,7 +21,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     imp.add_argument("file", type=Path, metavar="FILE", help="OSM extract: .osm, .osm.bz2 or .osm.pbf")
     imp.add_argument("-o", "--output", type=Path, required=True, metavar="MAP_DIR",
                      help="map folder to write (a scenario names it with map: {dir: MAP_DIR})")
-    imp.add_argument("--bbox", metavar="W,S,E,N", help="keep roads inside this box (degrees)")
+    imp.add_argument("--bbox", metavar="W,S,E,N", help="keep roads inside this box (degrees; write "
+                     "--bbox=W,S,E,N when W is negative)")
     imp.add_argument("--dem", type=Path, metavar="DEM.tif", help="GeoTIFF elevation model of the area")
     imp.add_argument("--name", metavar="TEXT", help="map name (default: the file name)")
     imp.add_argument("--force", action="store_true", help="replace an existing, non-empty MAP_DIR")
