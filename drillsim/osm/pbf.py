@@ -31,7 +31,6 @@ class _Collector(osmium.SimpleHandler):
         self.nodes: dict[int, tuple[float, float]] = {}
         self.ways: list[dict[str, Any]] = []
         self.features: list[Feature] = []
-        self.broken_ways = 0
         self.wkb = osmium.geom.WKBFactory()
 
     def _wanted(self, tags: dict[str, str]) -> bool:
@@ -56,8 +55,7 @@ class _Collector(osmium.SimpleHandler):
                     self.nodes[nd.ref] = (nd.location.lon, nd.location.lat)
                     run.append(nd.ref)
                     continue
-                self.broken_ways += 1  # a node outside the extract: split the way there
-                if len(run) > 1:
+                if len(run) > 1:  # a node outside the extract: split the way there
                     self.ways.append({"type": "way", "id": w.id, "nodes": run, "tags": tags})
                 run = []
             if len(run) > 1:
