@@ -13,8 +13,11 @@ share the machine's conditions. Two figures each:
 and the mean CPU seconds of a run on its worker, so a busy machine (wall much
 longer than CPU) can be told from workers slowing each other down.
 
-The speedup goal is >= 1.8x with 2 workers; it needs two free cores (check
-``load_before``: the machine may be shared). Both runs must give identical digests.
+The speedup goal is >= 1.8x with 2 workers; it needs two free cores. A control
+measured in the same run says how many the machine gives: 2 processes of plain
+Python arithmetic against 1 (``machine_control_speedup``: ~2.0 on an idle 2-core
+machine, ~1.0 on a shared one that gives this session one core's share). Both
+worker counts must give identical digests.
 The pair is measured in ``--rounds`` rounds, the order alternating, and the
 medians reported, so a load that comes and goes hits both sides alike.
 Usage: ``python bench/batch.py [--runs 8] [--rounds 3] [--until MIN]``; last line JSON.
@@ -30,6 +33,7 @@ import statistics
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +41,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from drillsim.batch.evaluate import Batch, execute  # noqa: E402
+from drillsim.batch.executors import pool_context  # noqa: E402
 from drillsim.batch.results import ResultsFile  # noqa: E402
 
 
@@ -58,6 +63,29 @@ def measure(batch: Batch, workers: int, folder: Path) -> dict:
             "digests": {(r["seed"]): r["digest"] for r in res.rows}}
 
 
+def _spin(_: int) -> float:
+    t = time.perf_counter()
+    s = 0
+    for i in range(4_000_000):
+        s += i
+    return time.perf_counter() - t
+
+
+def machine_speedup(first) -> float:
+    """Control: what 2 processes of plain Python arithmetic gain over 1 on this machine right now
+    (about 2.0 on 2 free cores; about 1.0 when the machine gives this session one core's share)."""
+    ctx = pool_context(first)  # the batch's own context: its forkserver starts here, map built
+    with ProcessPoolExecutor(2, mp_context=ctx) as ex:
+        list(ex.map(_spin, [0, 0]))  # start both workers
+        t = time.perf_counter()
+        list(ex.map(_spin, [0]))
+        one = time.perf_counter() - t
+        t = time.perf_counter()
+        list(ex.map(_spin, [0, 1]))
+        two = time.perf_counter() - t
+    return round(2 * one / two, 2)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=8, help="runs per measurement (default 8)")
@@ -68,6 +96,7 @@ def main() -> None:
     scen = ROOT / "scenarios" / "lanxi_earthquake.yaml"
     batch = Batch(scen, a.runs, orders=scen.with_suffix("").with_suffix(".orders.yaml"), until=a.until)
     load_before = os.getloadavg()[0]
+    control = [machine_speedup(batch.specs[0])]
     rounds = []
     digests = set()
     with tempfile.TemporaryDirectory() as tmp:
@@ -81,6 +110,7 @@ def main() -> None:
                       f"runs/min (steady {r['steady_runs_per_min']}; a run takes {r['run_wall_s_mean']} s on its "
                       f"worker, {r['run_cpu_s_mean']} s of CPU)")
             rounds.append(pair)
+            control.append(machine_speedup(batch.specs[0]))
     same = len(digests) == 1
 
     def med(xs: list[float]) -> float:
@@ -96,12 +126,14 @@ def main() -> None:
     two = {k: med([p[2][k] for p in rounds]) for k in one}
     print(f"median over {a.rounds} rounds: 1 worker {one['runs_per_min']} runs/min, 2 workers {two['runs_per_min']} "
           f"runs/min; speedup batch {speed}x, steady {steady}x (goal >= 1.8x)")
+    print(f"control: 2 processes of plain arithmetic do {med(control)}x the work of 1 on this machine now "
+          f"(each round: {control}; 2.0 on two free cores)")
     print(f"CPU per run, 2 workers / 1 worker: {cpu_ratio} (1.0: no contention between workers; wall >> CPU: "
           f"the machine is busy with other work); identical digests: {same}; load average before "
           f"{load_before:.2f}, after {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     print(json.dumps({"scenario": scen.name, "sim_minutes": a.until or 4320, "runs": a.runs, "rounds": a.rounds,
                       "one_worker": one, "two_workers": two, "speedup_batch": speed, "speedup_steady": steady,
-                      "goal_speedup": 1.8, "cpu_per_run_ratio_2_vs_1": cpu_ratio, "identical_digests": same,
+                      "goal_speedup": 1.8, "machine_control_speedup": med(control), "cpu_per_run_ratio_2_vs_1": cpu_ratio, "identical_digests": same,
                       "load_before": round(load_before, 2), "load_after": round(os.getloadavg()[0], 2),
                       "cpus": os.cpu_count()}))
 

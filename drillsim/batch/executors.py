@@ -14,6 +14,7 @@ unfinished run is submitted again.
 
 from __future__ import annotations
 
+import json
 import multiprocessing as mp
 import os
 import uuid
@@ -23,7 +24,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
-from drillsim.batch.runner import KILL_HOOK_ENV, RunSpec, run_one, warm
+from drillsim.batch.runner import KILL_HOOK_ENV, MAP_ENV, RunSpec, run_one, warm
 from drillsim.core.errors import InputError, Problem
 from drillsim.core.i18n import tr
 
@@ -84,16 +85,29 @@ def _drain(started: Any, in_flight: set[tuple[int, int]]) -> None:
         in_flight.add(tuple(started.get()))
 
 
-def pool_context() -> mp.context.BaseContext:
-    """forkserver where there is one (fast restarts: drillsim is imported once), else spawn.
+def pool_context(first: RunSpec | None = None) -> mp.context.BaseContext:
+    """forkserver where there is one (fast restarts: drillsim is imported and the map of
+    ``first`` built once, see :mod:`drillsim.batch.preload`), else spawn.
 
     Never plain fork: the parent may hold threads (the progress bar) and a forked
     child could inherit a held lock."""
-    if "forkserver" in mp.get_all_start_methods():
-        ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["drillsim.batch.runner"])
-        return ctx
-    return mp.get_context("spawn")
+    if "forkserver" not in mp.get_all_start_methods():
+        return mp.get_context("spawn")
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["drillsim.batch.runner", "drillsim.batch.preload"])
+    if first is not None:  # start it now, with the map to build in its environment (no-op if running)
+        from multiprocessing import forkserver
+
+        old = os.environ.get(MAP_ENV)
+        os.environ[MAP_ENV] = json.dumps({"map": {"map": first.data.get("map") or {}}, "base_dir": first.base_dir})
+        try:
+            forkserver.ensure_running()
+        finally:
+            if old is None:
+                os.environ.pop(MAP_ENV, None)
+            else:
+                os.environ[MAP_ENV] = old
+    return ctx
 
 
 def run_pool(specs: Iterable[RunSpec], sink: Sink, workers: int, retries: int = DEFAULT_RETRIES) -> None:
@@ -101,10 +115,10 @@ def run_pool(specs: Iterable[RunSpec], sink: Sink, workers: int, retries: int = 
     pending = {s.key: s for s in specs}
     if not pending:
         return
-    ctx = pool_context()
+    first = next(iter(pending.values()))
+    ctx = pool_context(first)
     attempts: Counter = Counter()
     idle_breaks = 0
-    first = next(iter(pending.values()))
     while pending:
         started = ctx.SimpleQueue()
         ex = ProcessPoolExecutor(max_workers=max(1, min(workers, len(pending))), mp_context=ctx,

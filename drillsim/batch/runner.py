@@ -20,6 +20,8 @@ from drillsim.exercise.inputs import Input
 from drillsim.exercise.session import Session
 from drillsim.scenario.loader import build, build_map_spec
 
+MAP_ENV = "DRILLSIM_BATCH_MAP"
+"""The map the pool's forkserver builds before forking workers (see :mod:`drillsim.batch.preload`)."""
 KILL_HOOK_ENV = "DRILLSIM_TEST_KILL_WORKER"
 """Test-only: ``SEED:MARKER_FILE`` kills the process running that seed the first time
 (while MARKER_FILE does not exist yet), as a crashed or OOM-killed worker would die;
