@@ -63,7 +63,13 @@ def test_tree_is_repaired_not_dropped_and_stays_exact(city):
     assert router.stats.get("tree_built") == 1
 
 
-def test_tree_repairs_match_fresh_searches_under_random_changes(city):
+@pytest.mark.parametrize("scipy_from", [None, 1])
+def test_tree_repairs_match_fresh_searches_under_random_changes(city, monkeypatch, scipy_from):
+    """Repairs stay exact, with dirty subtrees recomputed in Python or (``scipy_from`` 1: all) by scipy."""
+    import drillsim.world.router as router_mod
+
+    if scipy_from is not None:
+        monkeypatch.setattr(router_mod, "SCIPY_REPAIR_MIN", scipy_from)
     net, router = _fresh(city)
     rng = np.random.default_rng(7)
     dests = [int(d) for d in rng.integers(0, net.n_nodes, 3)]
@@ -93,6 +99,8 @@ def test_tree_repairs_match_fresh_searches_under_random_changes(city):
                 assert np.array_equal(np.isinf(cached), np.isinf(exp))
                 fin = np.isfinite(exp)
                 assert np.allclose(cached[fin], exp[fin], rtol=1e-9)
+    assert router.stats.get("tree_repair_dirty", 0) > 3
+    assert (router.stats.get("tree_repair_scipy", 0) > 3) == (scipy_from is not None)
 
 
 def test_route_after_a_bounded_search_reuses_its_tree(city):

@@ -18,7 +18,10 @@ Trees are kept exact under road changes by repair, not rebuilt: a tree edge
 that got slower marks its node dirty (paths through it are not trusted; the
 dirty subtrees are recomputed by a restricted Dijkstra when a path meets one),
 and an arc that became a shortcut is propagated (a pruned Dijkstra) before the
-tree is used again. A repair larger than ``REPAIR_CAP`` nodes rebuilds instead.
+tree is used again. A large dirty subtree is recomputed by one scipy search on
+its induced subgraph (reversed, with a virtual source holding each node's best
+time through the unchanged rest of the tree); a small one, and shortcuts, by a
+heap in Python. A repair larger than ``REPAIR_CAP`` nodes rebuilds instead.
 Vehicle classes whose weights are proportional (same passable roads) share trees.
 
 The last few bounded searches (dispatcher balls, nearest hospital/shelter/depot)
@@ -34,6 +37,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from drillsim.world.network import RoadNetwork
@@ -91,6 +95,8 @@ REPAIR_CAP = 10000
 """Nodes a tree repair may touch in Python before a full scipy rebuild (~30 ms at 100k nodes) is cheaper."""
 EPS = 1e-9
 START_DETOUR, MAX_DETOUR = 1.7, 8.0
+SCIPY_REPAIR_MIN = 400
+"""Dirty subtrees at least this large are recomputed by one scipy search (below, Python's heap is faster)."""
 
 
 class Router:
@@ -106,6 +112,8 @@ class Router:
         self.hubs: set[int] = set()
         """Nodes many trips go to (bases, hospitals, shelters, depots): their tree is built on the first request."""
         self.stats: dict[str, int] = {}
+        self._local = np.full(net.n_nodes, -1, dtype=np.int64)
+        """Scratch: node -> index in a repair's subgraph (-1 outside); reset after each use."""
         """Counters (searches, tree builds, repairs, ball reuses) for benchmarks."""
         self._detour = START_DETOUR
         """First search radius of a point-to-point route, as a multiple of the lower bound: learnt
@@ -343,12 +351,21 @@ class Router:
         if not tree.dirty:
             return True
         self._count("tree_repair_dirty")
-        ptr, dst, tptr, tsrc, tpos = self._lists()
-        pred, dist = tree.pred, memoryview(tree.dist)  # memoryviews index to Python floats ~3x faster
-        w = memoryview(self.net.matrix(key[1], key[2]).data)
+        sub = self._dirty_subtrees(tree)
+        if sub is None:
+            return False
+        if len(sub) < SCIPY_REPAIR_MIN or not self._recompute_scipy(tree, key, sub):
+            self._recompute_python(tree, key, sub)
+        tree.dirty.clear()
+        return True
+
+    def _dirty_subtrees(self, tree: _Tree) -> set[int] | None:
+        """Nodes whose next-hop chain passes a dirty node (None if more than ``REPAIR_CAP``)."""
+        _, _, tptr, tsrc, _ = self._lists()
+        pred = tree.pred
         sub = set(tree.dirty)
         stack = list(sub)
-        while stack:  # the dirty subtrees: nodes whose next hop chain passes a dirty node
+        while stack:
             x = stack.pop()
             for k in range(tptr[x], tptr[x + 1]):
                 y = tsrc[k]
@@ -356,7 +373,14 @@ class Router:
                     sub.add(y)
                     stack.append(y)
             if len(sub) > REPAIR_CAP:
-                return False
+                return None
+        return sub
+
+    def _recompute_python(self, tree: _Tree, key: tuple[int, str, bool], sub: set[int]) -> None:
+        """Times and next hops of ``sub`` from the rest of the tree: Dijkstra restricted to ``sub``."""
+        ptr, dst, tptr, tsrc, tpos = self._lists()
+        pred, dist = tree.pred, memoryview(tree.dist)  # memoryviews index to Python floats ~3x faster
+        w = memoryview(self.net.matrix(key[1], key[2]).data)
         inf = np.inf
         heap = []
         for x in sub:
@@ -384,7 +408,52 @@ class Router:
                         dist[y] = nd
                         pred[y] = x
                         heapq.heappush(heap, (nd, y))
-        tree.dirty.clear()
+
+    def _recompute_scipy(self, tree: _Tree, key: tuple[int, str, bool], sub: set[int]) -> bool:
+        """:meth:`_recompute_python` for a large ``sub``, as one scipy search on its induced subgraph.
+
+        The subgraph's arcs are reversed (times flow from a node's next hop to
+        the node) and a virtual source links to each node of ``sub`` with its best
+        time through a neighbour outside ``sub`` (whose time is exact).
+        """
+        net = self.net
+        m = net.matrix(key[1], key[2])
+        idx = np.fromiter(sub, dtype=np.int64, count=len(sub))
+        idx.sort()
+        k = idx.size
+        local = self._local
+        local[idx] = np.arange(k)
+        try:
+            lo = net.indptr[idx]
+            counts = net.indptr[idx + 1] - lo
+            starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+            pos = np.repeat(lo - starts, counts) + np.arange(int(counts.sum()))
+            row = np.repeat(np.arange(k), counts)
+            y = net.arc_dst[pos]
+            w = m.data[pos]
+            ly = local[y]
+        finally:
+            local[idx] = -1
+        if not counts.all():
+            return False  # a node without arcs (not expected in a tree): the Python path handles it
+        inside = ly >= 0
+        dist = tree.dist
+        cand = np.where(inside, np.inf, w + dist[y])
+        init = np.minimum.reduceat(cand, starts)  # every node of sub has an arc (to its old next hop)
+        first = np.flatnonzero(cand == init[row])
+        rows_hit, at = np.unique(row[first], return_index=True)  # first best arc per node, in arc order
+        hop = np.full(k, -9999, dtype=np.int64)
+        hop[rows_hit] = y[first[at]]
+        fin = np.flatnonzero(np.isfinite(init))
+        g = csr_matrix((np.concatenate([init[fin], w[inside]]),
+                        (np.concatenate([np.full(fin.size, k), ly[inside]]), np.concatenate([fin, row[inside]]))),
+                       shape=(k + 1, k + 1))
+        d, p = dijkstra(g, indices=k, return_predecessors=True)
+        dist[idx] = d[:k]
+        p = p[:k]
+        new_pred = np.where(p == k, hop, np.where(p >= 0, idx[np.clip(p, 0, k - 1)], -9999))
+        np.frombuffer(tree.pred, dtype=np.int32)[idx] = new_pred
+        self._count("tree_repair_scipy")
         return True
 
     def _propagate(self, tree: _Tree, key: tuple[int, str, bool]) -> bool:
