@@ -117,23 +117,29 @@ def main() -> None:
     scen = scenario_with_seats(args.seats, tmp)
     archive = tmp / "bench.drill"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DRILLSIM_LANG": "en"}
-    serve = subprocess.Popen([sys.executable, "-m", "drillsim.cli.main", "serve", str(scen), "--port", "0",
-                              "--speed", str(args.speed), "--record", str(archive), "--json"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                             text=True, env=env, cwd=tmp)
+    out_path, err_path = tmp / "serve.out", tmp / "serve.err"
+    # files, not pipes: a pipe nobody reads fills up and blocks the server's log lines
+    with open(out_path, "w") as out_f, open(err_path, "w") as err_f:
+        serve = subprocess.Popen([sys.executable, "-m", "drillsim.cli.main", "serve", str(scen), "--port", "0",
+                                  "--speed", str(args.speed), "--record", str(archive), "--json"],
+                                 stdout=out_f, stderr=err_f, stdin=subprocess.DEVNULL, env=env, cwd=tmp)
     ready = None
-    for line in serve.stdout:
-        if line.startswith("{") and json.loads(line).get("type") == "ready":
-            ready = json.loads(line)
-            break
+    while ready is None and serve.poll() is None:
+        time.sleep(0.2)
+        for line in out_path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("{") and json.loads(line).get("type") == "ready":
+                ready = json.loads(line)
     if ready is None:
-        sys.exit(f"server did not start: {serve.stderr.read()}")
+        sys.exit(f"server did not start: {err_path.read_text(encoding='utf-8')}")
     print(f"serving {args.seats} seats at {ready['target']}; {args.minutes:g} min of orders", file=sys.stderr)
     clients, sent, wall = asyncio.run(drive(ready["target"], ready["codes"], args.seats, args.minutes))
     serve.send_signal(signal.SIGINT)
-    out, err = serve.communicate(timeout=120)
+    serve.wait(timeout=120)
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    result = json.loads(out.strip().splitlines()[-1])
+    lines = out_path.read_text(encoding="utf-8").strip().splitlines()
+    err = err_path.read_text(encoding="utf-8")
+    result = json.loads(lines[-1])
+    rejoins = sum(1 for x in lines if "rejoined: " in x)
     lat = np.array([x for c in clients for x in c.latency]) * 1000.0
     acked = sum(len(c.acks) for c in clients)
     accepted = sum(1 for c in clients for a in c.acks.values() if a.get("accepted"))
@@ -154,7 +160,7 @@ def main() -> None:
     figures = {
         "bench": "net", "seats": args.seats, "minutes": args.minutes, "speed": args.speed,
         "orders_sent": total, "orders_acked": acked, "orders_accepted_by_drill": accepted,
-        "protocol_rejects": rejects, "orders_in_archive": in_archive, "per_seat_counts_match": per_seat_ok,
+        "protocol_rejects": rejects, "seat_rejoins": rejoins, "orders_in_archive": in_archive, "per_seat_counts_match": per_seat_ok,
         "orders_lost": total - min(acked, in_archive),
         "ack_ms_p50": round(float(np.percentile(lat, 50)), 2), "ack_ms_p95": round(float(np.percentile(lat, 95)), 2),
         "ack_ms_p99": round(float(np.percentile(lat, 99)), 2), "ack_ms_max": round(float(lat.max()), 2),

@@ -70,3 +70,11 @@ class ServerThread:
         if self.thread.is_alive():
             self.loop.call_soon_threadsafe(self.server.stop)
             self.thread.join(20)
+
+
+async def until(pred, timeout: float = 20.0) -> None:
+    """Wait (in the test's event loop) until ``pred()`` holds."""
+    end = asyncio.get_running_loop().time() + timeout
+    while not pred():
+        assert asyncio.get_running_loop().time() < end, "condition not reached in time"
+        await asyncio.sleep(0.01)

@@ -4,8 +4,10 @@ authority, and the archive re-running to the networked drill's digest."""
 from __future__ import annotations
 
 import asyncio
+import json
 
 from net_support import ServerThread
+from net_support import until as _until
 
 from drillsim.net.client import SeatClient
 from drillsim.net.protocol import check_server
@@ -14,14 +16,7 @@ from drillsim.record.rerun import verify
 from drillsim.record.seat_replay import seat_view_at
 
 
-async def _until(pred, timeout: float = 20.0) -> None:
-    end = asyncio.get_running_loop().time() + timeout
-    while not pred():
-        assert asyncio.get_running_loop().time() < end, "condition not reached in time"
-        await asyncio.sleep(0.01)
-
-
-def test_several_seats_own_views_authority_and_replayed_digest(tmp_path):
+def test_several_seats_own_views_authority_and_replayed_digest(tmp_path, capsys):
     seen_types: list[dict] = []
     with ServerThread(tmp_path, until=60, speed=40, start_paused=True) as s:
         async def main():
@@ -93,6 +88,14 @@ def test_several_seats_own_views_authority_and_replayed_digest(tmp_path):
         res = verify(arc)
         assert res.ok, res.divergence.describe() if res.divergence else res.chain.message
         assert res.rerun_events == result["events"]
+    # the command line shows the same seat view
+    from drillsim.cli.main import main
+
+    capsys.readouterr()
+    assert main(["replay", str(tmp_path / "net.drill"), "--seat", "town_w", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert sorted(e["seq"] for e in shown["events"]) == sorted(cl["town_w"].view.events)
+    assert [u["id"] for u in shown["state"]["units"]] == ["m1", "truck"]
 
 
 def test_serving_an_archive_continues_that_drill(tmp_path):

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from net_support import SCENARIO, ServerThread
+from net_support import until as _until
 
 from drillsim.net.client import SeatClient
 from drillsim.record.archive import Archive
@@ -22,12 +23,6 @@ from drillsim.record.rerun import verify
 
 ROOT = Path(__file__).resolve().parent.parent
 
-
-async def _until(pred, timeout: float = 15.0) -> None:
-    end = asyncio.get_running_loop().time() + timeout
-    while not pred():
-        assert asyncio.get_running_loop().time() < end, "condition not reached in time"
-        await asyncio.sleep(0.01)
 
 
 def _connected(director: SeatClient, seat: str) -> bool | None:

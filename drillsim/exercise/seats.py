@@ -148,14 +148,16 @@ class Seats:
             self._memos = memo
         return memo[1].setdefault(name, {})
 
-    def is_under(self, seat: str, ancestor: str) -> bool:
-        """True if ``seat`` is ``ancestor`` or below it in the command chain."""
-        memo = self._memo("under")
-        key = (seat, ancestor)
+    def _cached(self, name: str, key: tuple, compute) -> Any:
+        memo = self._memo(name)
         hit = memo.get(key)
         if hit is None:
-            hit = memo[key] = self._is_under(seat, ancestor)
+            hit = memo[key] = compute(*key)
         return hit
+
+    def is_under(self, seat: str, ancestor: str) -> bool:
+        """True if ``seat`` is ``ancestor`` or below it in the command chain."""
+        return self._cached("under", (seat, ancestor), self._is_under)
 
     def _is_under(self, seat: str, ancestor: str) -> bool:
         seen = set()
@@ -243,12 +245,7 @@ class Seats:
 
     def report_delay(self, from_level: str, to_seat: str) -> float:
         """Minutes for news originating at ``from_level`` to reach ``to_seat`` up the chain."""
-        memo = self._memo("delay")
-        key = (from_level, to_seat)
-        hit = memo.get(key)
-        if hit is None:
-            hit = memo[key] = self._report_delay(from_level, to_seat)
-        return hit
+        return self._cached("delay", (from_level, to_seat), self._report_delay)
 
     def _report_delay(self, from_level: str, to_seat: str) -> float:
         s = self.seats[to_seat]

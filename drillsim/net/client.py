@@ -26,6 +26,9 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake
 from drillsim.net.protocol import MAX_SERVER_MESSAGE_BYTES, encode, msg
 from drillsim.net.tls import check_pin, client_context
 
+RATE_RETRY_S = 0.5
+"""A message refused for the rate limit is sent again after this many seconds."""
+
 
 class JoinError(Exception):
     """The server refused the join (bad code, TLS pin mismatch, unreachable)."""
@@ -206,6 +209,18 @@ class SeatClient:
                 raise TimeoutError("orders not acknowledged in time")
             await asyncio.sleep(0.01)
 
+    def _retry(self, seq: int) -> None:
+        sent = self.unacked.get(seq)
+        if sent is not None and self.ws is not None:
+            sent.message["token"] = self.token
+            asyncio.get_running_loop().create_task(self._send_raw(sent.message))
+
+    async def _send_raw(self, m: dict[str, Any]) -> None:
+        try:
+            await self.ws.send(encode(m))
+        except (ConnectionClosed, AttributeError):
+            pass  # resent after the rejoin
+
     # ------------------------------------------------------------------ receive
     def _on(self, m: dict[str, Any]) -> None:
         kind = m.get("type")
@@ -217,8 +232,11 @@ class SeatClient:
             self.acks[m["seq"]] = m
         elif kind == "reject":
             self.rejects.append(m)
-            if m.get("seq") is not None:
-                self.unacked.pop(m["seq"], None)
+            seq = m.get("seq")
+            if m.get("code") == "rate" and seq in self.unacked:
+                asyncio.get_running_loop().call_later(RATE_RETRY_S, self._retry, seq)  # slow down, keep it
+            elif seq is not None:
+                self.unacked.pop(seq, None)
         elif kind == "events":
             for e in m["events"]:
                 v.events[e["seq"]] = e

@@ -49,18 +49,9 @@ DELIVER_EVERY_S = 0.2
 """Wall seconds between event deliveries to clients."""
 
 
-def _events_frame(t: float, events: list[Event], catchup: bool, cache: dict[int, str] | None = None) -> str:
-    """An ``events`` message built around each event's canonical JSON (encoded once per delivery)."""
-    if cache is None:
-        body = ",".join(ev.to_json() for ev in events)
-    else:
-        parts = []
-        for ev in events:
-            js = cache.get(ev.seq)
-            if js is None:
-                js = cache[ev.seq] = ev.to_json()
-            parts.append(js)
-        body = ",".join(parts)
+def _events_frame(t: float, events: list[Event], catchup: bool, encoded: list[str]) -> str:
+    """An ``events`` message built around each event's canonical JSON (``encoded[seq]``, made once)."""
+    body = ",".join([encoded[ev.seq] for ev in events])
     return f'{{"v":1,"type":"events","t":{round(t, 6)!r},"catchup":{"true" if catchup else "false"},"events":[{body}]}}'
 
 
@@ -118,6 +109,8 @@ class DrillServer:
         self.filter = flt
         self.feed = SeatFeed(flt, played)
         self.cursor = 0
+        self.encoded: list[str] = []
+        """Each event's canonical JSON by seq, made once for every client and every rejoin."""
         self.peers: dict[str, Peer] = {}
         self.announce = announce or (lambda zh, en: log.info(en))
         self.start_paused = start_paused
@@ -216,14 +209,14 @@ class DrillServer:
         self.cursor = len(events)
         for ev in new:
             self.feed.feed(ev)
+            self.encoded.append(ev.to_json())
         now = self.session.now
         due = self.feed.due(now)
-        cache: dict[int, str] = {}
         for peer in self.peers.values():
             ident = peer.ident
             got = new if ident.role != "seat" else due.get(ident.id)
             if got:
-                peer.put(_events_frame(now, got, catchup=False, cache=cache))
+                peer.put(_events_frame(now, got, False, self.encoded))
 
     def _periodic(self) -> None:
         """Once a wall second: the clock to all, each seat's state when it changed, who is
@@ -346,9 +339,9 @@ class DrillServer:
         peer.put(msg("view", t=s.now, state=state))
         seen = self.session.events.events[:self.cursor] if ident.role != "seat" else self.feed.seen[ident.id]
         for k in range(0, len(seen), CATCHUP_CHUNK):
-            peer.put(_events_frame(s.now, seen[k:k + CATCHUP_CHUNK], catchup=True))
+            peer.put(_events_frame(s.now, seen[k:k + CATCHUP_CHUNK], True, self.encoded))
         if not seen:
-            peer.put(_events_frame(s.now, [], catchup=True))
+            peer.put(_events_frame(s.now, [], True, self.encoded))
         self.peers[ident.id] = peer
         if ident.role != "seat":
             peer.put(self.status_message())
