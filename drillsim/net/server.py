@@ -62,12 +62,19 @@ class Peer:
         self.ident, self.ws = ident, ws
         self.queue: asyncio.Queue[str | None] = asyncio.Queue()
         self.last_view = ""
+        self.dead = False
         self.task = asyncio.get_running_loop().create_task(self._drain())
 
-    def put(self, frame: str | dict[str, Any]) -> None:
-        if self.queue.qsize() >= OUTBOX_LIMIT:
-            log.warning("%s: outgoing queue full, dropping the connection (it may rejoin)", self.ident.id)
+    def put(self, frame: str | dict[str, Any] | None) -> None:
+        if self.dead:
+            return
+        if frame is None:
             self.queue.put_nowait(None)
+            return
+        if self.queue.qsize() >= OUTBOX_LIMIT:  # a client that stopped reading: cut it off (it may rejoin)
+            log.warning("%s: outgoing queue full, dropping the connection (it may rejoin)", self.ident.id)
+            self.dead = True
+            self.ws.transport.abort()
             return
         self.queue.put_nowait(frame if isinstance(frame, str) else encode(frame))
 
@@ -76,7 +83,7 @@ class Peer:
             while True:
                 frame = await self.queue.get()
                 if frame is None:
-                    await self.ws.close(1013, "too slow; rejoin" if self.queue.qsize() else "closed")
+                    await self.ws.close(1000, "closed")
                     return
                 await self.ws.send(frame)
         except ConnectionClosed:
