@@ -126,3 +126,109 @@ def test_serving_an_archive_continues_that_drill(tmp_path):
         assert orders == [("county_hq", "set_response_level"), ("town_e", "set_response_level")]
         res = verify(arc)
         assert res.ok and arc.meta["digest"] == result["digest"]
+
+
+def _plain(payload: dict) -> str:
+    """The map payload as text without its base64 arrays (which could spell anything)."""
+    return json.dumps({**payload, "nodes": {}, "roads": {**payload["roads"], "u": "", "v": "", "class": ""}},
+                      ensure_ascii=False)
+
+
+def test_map_message_holds_only_what_a_player_may_see():
+    """Boundary on a scenario with hazards and injects: roads, public places, the seat's own depots;
+    no inject text, no hazard parameters, no units, no stock."""
+    import yaml
+
+    from drillsim.exercise.session import Session
+    from drillsim.net.seatmap import MapAssembly, SeatMap, map_frames, map_payload
+    from drillsim.scenario import load_scenario
+
+    path = "scenarios/lanxi_earthquake.yaml"
+    session = Session(load_scenario(path))
+    sim = session.sim
+    raw = yaml.safe_load(open(path, encoding="utf-8"))
+    seats = {s.id: s.summary() for s in session.seats.seats.values()}
+    own = set(seats["county_hq"]["depots"])
+    payload = map_payload(sim, "county_hq", frozenset(own))
+    text = _plain(payload)
+    for inj in raw["injects"]:
+        for lang in ("zh", "en"):
+            msg_text = (inj.get("message") or {}).get(lang) if isinstance(inj.get("message"), dict) else inj.get("message")
+            if msg_text:
+                assert msg_text[:12] not in text, inj["id"]
+        assert f'"{inj["id"]}"' not in text
+    for h in raw["hazards"]:
+        assert h["id"] not in text and h["name"]["zh"] not in text
+        for key in ("magnitude", "depth_km", "strike_deg", "epicentre", "start_min"):
+            assert f'"{key}"' not in text
+    for u in sim.units.values():
+        assert f'"{u.id}"' not in text
+    assert '"stock"' not in text and '"units"' not in text
+    depots = {p["id"] for p in payload["places"] if p["kind"] == "depot"}
+    all_depots = {pid for pid, p in sim.world.places.items() if p.kind == "depot"}
+    assert depots == own & all_depots and all_depots - own  # others' depots stay hidden
+    shelters = {pid for pid, p in sim.world.places.items() if p.kind == "shelter"}
+    assert shelters <= {p["id"] for p in payload["places"]}
+    # the client rebuilds the same road network from the parts
+    asm = MapAssembly()
+    for part in map_frames(payload):
+        asm.add(part)
+    sm = SeatMap(asm.payload)
+    net = sim.world.net
+    assert sm.net.n_roads == net.n_roads and sm.net.road_ids == list(net.road_ids)
+    assert (sm.net.x == net.x).all() and (sm.net.u == net.u).all() and (sm.net.bridge == net.bridge).all()
+    assert [sm.net.class_names[c] for c in sm.net.road_class[:50]] == [net.class_names[c] for c in net.road_class[:50]]
+
+
+def test_server_sends_each_seat_its_map_and_units_move_on_it(tmp_path):
+    from drillsim.net.seatmap import PART_CHARS, SeatMap
+
+    frames: dict[str, list[dict]] = {"town_w": [], "county_hq": []}
+    with ServerThread(tmp_path, until=40, speed=20, start_paused=True) as s:
+        net = s.drill.session.sim.world.net
+
+        async def main():
+            cl = {i: SeatClient(s.url, s.code(i), on_message=lambda m, i=i: frames[i].append(m)) for i in frames}
+            for c in cl.values():
+                await c.join()
+                assert c.view.map is not None  # complete before the seat's first state
+            readers = [asyncio.create_task(c.run()) for c in cl.values()]
+            await cl["town_w"].order("dispatch", unit="truck", task="i1/transport")
+            await cl["town_w"].wait_acked()
+            s.call(s.server.control, "resume")
+            await asyncio.gather(*readers)
+            return cl
+
+        cl = asyncio.run(main())
+    for got in frames.values():
+        kinds = [m["type"] for m in got]
+        assert kinds.index("map") == 1 and kinds.index("view") > kinds.index("map")  # welcome, map, view
+        parts = [m for m in got if m["type"] == "map"]
+        assert all(check_server(m) == [] and len(m["data"]) <= PART_CHARS for m in parts)
+    wmap, cmap = cl["town_w"].view.map, cl["county_hq"].view.map
+    assert wmap["roads"]["n"] == net.n_roads == 180
+    assert {p["id"] for p in wmap["places"]} == {"sh1", "hos1", "c1", "st1", "st2"}  # no county depot
+    assert {p["id"] for p in cmap["places"]} == {"sh1", "hos1", "c1", "st1", "st2", "dep_c"}
+    text = _plain(wmap)
+    for word in ("需要预警", "Issue a warning", "桥梁受损", "f1-1", "m1", "a1", "truck", "tent"):
+        assert word not in text, word
+    # the seat's truck leaves its station: it moves along the route it was sent, between its view updates
+    events = sorted(cl["town_w"].view.events.values(), key=lambda e: e["seq"])
+    depart = next(e for e in events if e["type"] == "unit.depart" and e["data"]["unit"] == "truck")
+    sm = SeatMap(wmap)
+    for e in events:
+        if e["seq"] <= depart["seq"]:  # on its first leg
+            sm.observe(e)
+    t0 = depart["t"]
+    st = {"units": [{"id": "truck", "status": "enroute", "x": -1.0, "y": -1.0}]}
+    leg = [sm.state_at(t0 + dt, st)["units"][0] for dt in (0.0, 0.5, 2.0)]
+    start = int(depart["data"]["path"].partition(":")[0])
+    assert (leg[0]["x"], leg[0]["y"]) == (round(net.x[start], 1), round(net.y[start], 1))
+    assert len({(u["x"], u["y"]) for u in leg}) == 3
+    for e in events:  # all it learned: it is back at a node the truck reached last
+        sm.observe(e)
+    last = max((e for e in events if e["type"].startswith("unit.") and e["data"].get("unit") == "truck"
+                and e["type"] != "unit.status"), key=lambda e: e["seq"])
+    if last["type"] == "unit.arrive":
+        end = sm.state_at(last["t"] + 1, st)["units"][0]
+        assert (end["x"], end["y"]) == (round(net.x[last["data"]["node"]], 1), round(net.y[last["data"]["node"]], 1))

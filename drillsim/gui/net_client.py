@@ -6,8 +6,12 @@ this window instead of a local drill. The network side is
 (:class:`~drillsim.net.client.ThreadedClient`); its messages reach the Qt thread
 through a signal. The window shows only what the server sends the seat: its clock,
 its own units and supplies, the events that have reached it, and the receipts of
-its orders; the director also gets pause / resume and who is connected. There is no
-map: a seat is not sent the scenario (its MSEL and hazard set-up are the director's).
+its orders, and a map; the director also gets pause / resume and who is connected.
+A seat is not sent the scenario (its MSEL and hazard set-up are the director's): the
+map is the server's ``map`` message (roads, public places, its own depots;
+:mod:`drillsim.net.seatmap`), drawn by the main window's :class:`MapView` through a
+thin adapter, with the seat's units moving along the routes it has learned of and the
+incidents and road reports that reached it.
 """
 
 from __future__ import annotations
@@ -37,7 +41,9 @@ from PySide6.QtWidgets import (
 from drillsim.core.events import Event
 from drillsim.gui.common import T, fmt_min, pick, status_text
 from drillsim.gui.eventtext import EventText
+from drillsim.gui.mapview import MapView
 from drillsim.net.client import SeatClient, ThreadedClient, server_url
+from drillsim.net.seatmap import SeatMap
 from drillsim.scenario.model import ORDER_OPS
 
 OP_ZH = {"dispatch": "调派队伍", "recall": "召回队伍", "move_supplies": "调运物资", "open_shelter": "开放避难场所",
@@ -88,6 +94,10 @@ class NetSeatWindow:
         self.fmt = EventText(None)
         self.role = "seat"
         self.sent: dict[int, str] = {}
+        self.seat_map: SeatMap | None = None
+        self._map_payload: dict[str, Any] | None = None
+        self._events: list[dict[str, Any]] = []
+        """Every event dict received (the map is rebuilt from them if the server sends a new map)."""
         self._build()
         self.timer = QTimer(self.win)
         self.timer.timeout.connect(self._tick)
@@ -132,6 +142,10 @@ class NetSeatWindow:
         ll.addWidget(self.people_label)
         ll.addWidget(self.people, 2)
         split.addWidget(left)
+        self.map = MapView()
+        self.map.setObjectName("netMap")
+        self.map.setMinimumWidth(320)
+        split.addWidget(self.map)
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.addWidget(QLabel(T("已获知的情况")))
@@ -171,7 +185,8 @@ class NetSeatWindow:
         ctl.addStretch(1)
         rl.addLayout(ctl)
         split.addWidget(right)
-        split.setSizes([420, 760])
+        split.setSizes([330, 560, 400])
+        split.setStretchFactor(1, 1)
         lay.addWidget(split, 1)
         w.setCentralWidget(root)
         self._role_widgets()
@@ -203,6 +218,19 @@ class NetSeatWindow:
         state = T("已暂停") if v.paused else T("推演中")
         link = T("已连接") if self.client.joined.is_set() else T("重新连接中…")
         self.clock.setText(f"{fmt_min(v.sim_now())}　{state}　{T('速度')} {v.speed:g} {T('模拟分钟/秒')}　{link}")
+        self._draw_map()
+
+    def _draw_map(self) -> None:
+        """The seat's picture now: its units along their routes, incidents and roads it learned of."""
+        v = self.client.view
+        if v.map is not None and v.map is not self._map_payload:  # first map, or a new one after a rejoin
+            self._map_payload = v.map
+            self.seat_map = SeatMap(v.map)
+            for e in self._events:
+                self.seat_map.observe(e)
+            self.map.set_world(self.seat_map.sim)
+        if self.seat_map is not None:
+            self.map.update_state(self.seat_map.state_at(v.sim_now(), v.state or {}))
 
     # ------------------------------------------------------------------ messages
     def on_message(self, m: dict[str, Any]) -> None:
@@ -216,9 +244,12 @@ class NetSeatWindow:
         elif kind == "view":
             self._show_state(m["state"])
         elif kind == "events":
-            if m.get("catchup") and self.log.count() and m["events"] and m["events"][0]["seq"] in self._logged:
-                return  # a rejoin's catch-up: already shown
             for e in m["events"]:
+                if e["seq"] in self._logged:
+                    continue  # a rejoin's catch-up repeats what was shown
+                self._events.append(e)
+                if self.seat_map is not None:
+                    self.seat_map.observe(e)
                 self._log_event(e)
             self.log.scrollToBottom()
         elif kind == "ack":

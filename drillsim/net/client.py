@@ -24,6 +24,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from drillsim.net.protocol import MAX_SERVER_MESSAGE_BYTES, encode, msg
+from drillsim.net.seatmap import MapAssembly
 from drillsim.net.tls import check_pin, client_context
 
 RATE_RETRY_S = 0.5
@@ -66,6 +67,8 @@ class SeatView:
     speed: float = 1.0
     clock_wall: float = 0.0
     status: dict[str, Any] | None = None
+    map: dict[str, Any] | None = None
+    """The map the server sent after joining (:func:`drillsim.net.seatmap.map_payload`), once complete."""
 
     def sim_now(self) -> float:
         """The server's sim time now, estimated from the last clock and the speed."""
@@ -100,6 +103,7 @@ class SeatClient:
         self.joined = asyncio.Event()
         self.closed_by_user = False
         self._reader: asyncio.Task | None = None
+        self._map = MapAssembly()
 
     # ------------------------------------------------------------------ join
     async def join(self) -> dict[str, Any]:
@@ -248,6 +252,10 @@ class SeatClient:
             v.t, v.paused, v.speed, v.clock_wall = m["t"], m["paused"], m["speed"], time.monotonic()
         elif kind == "status":
             v.status = m
+        elif kind == "map":
+            got = self._map.add(m)
+            if got is not None:
+                v.map = got
         elif kind == "end":
             self.ended = m
         self.on_message(m)

@@ -33,6 +33,7 @@ from drillsim.exercise.seat_view import SeatFeed, SeatFilter, seat_state
 from drillsim.net.auth import Identity, Roster
 from drillsim.net.host import Drill
 from drillsim.net.protocol import MAX_MESSAGE_BYTES, Refusal, encode, msg, parse_client
+from drillsim.net.seatmap import map_frames, map_payload
 
 log = logging.getLogger("drillsim.net")
 
@@ -119,6 +120,8 @@ class DrillServer:
         self.encoded: list[str] = []
         """Each event's canonical JSON by seq, made once for every client and every rejoin."""
         self.peers: dict[str, Peer] = {}
+        self._maps: dict[tuple[str, frozenset[str]], list[str]] = {}
+        """Encoded ``map`` frames by (seat or all-seeing role, depots it may see), made once."""
         self.announce = announce or (lambda zh, en: log.info(en))
         self.start_paused = start_paused
         self._flush_fut: asyncio.Future | None = None
@@ -253,6 +256,16 @@ class DrillServer:
                 peer.last_view = body
                 peer.put(view)
 
+    def map_frames(self, seat: str) -> list[str]:
+        """The ``map`` frames for ``seat`` (roads, public places, its own and granted depots)."""
+        summary = self.filter.summaries.get(seat) or {}
+        depots = frozenset(summary.get("depots") or []) | frozenset(self.filter.grants(seat))
+        key = (seat if seat in ("director", "evaluator") else "seat", depots)
+        if key not in self._maps:
+            payload = map_payload(self.session.sim, seat, depots)
+            self._maps[key] = [encode(msg("map", **f)) for f in map_frames(payload)]
+        return self._maps[key]
+
     def status_message(self) -> dict[str, Any]:
         return msg("status", t=self.session.now, paused=self.session.paused,
                    seats=[{"id": i.id, "role": i.role, "connected": i.connected, "since": i.since,
@@ -341,6 +354,8 @@ class DrillServer:
                      duration=s.duration, scenario=s.scenario.meta.name, rejoin=ident.joins > 1,
                      seats=[x.summary() for x in self.seats.seats.values()] if ident.role != "seat" else
                      [seat.summary()] if seat else []))
+        for frame in self.map_frames(ident.view_as):
+            peer.put(frame)
         self._deliver(force=True)
         state = seat_state(self.recorder.state.view(s.now), ident.view_as, self.filter)
         peer.put(msg("view", t=s.now, state=state))

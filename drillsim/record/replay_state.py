@@ -108,6 +108,24 @@ def kpi_load(d: dict[str, Any]) -> KpiTracker:
     return k
 
 
+def route_position(x: np.ndarray, y: np.ndarray, route: list[Any], t: float) -> tuple[float, float]:
+    """Where a unit on ``route`` ([t0, path, times] of its ``unit.depart``) is at sim minute ``t``:
+    interpolated along the edge it is on, at the origin before t0, at the end after arriving."""
+    t0, path, times = route[0], decode_path(route[1]), decode_times(route[2])
+    e = t - t0
+    if len(path) == 1 or e <= 0:
+        n = path[0]
+        return float(x[n]), float(y[n])
+    if e >= times[-1]:
+        n = path[-1]
+        return float(x[n]), float(y[n])
+    k = bisect_right(times, e) - 1
+    a, b = path[k], path[k + 1]
+    span = times[k + 1] - times[k]
+    f = 0.0 if span <= 0 else (e - times[k]) / span
+    return float(x[a] + f * (x[b] - x[a])), float(y[a] + f * (y[b] - y[a]))
+
+
 class ReplayState:
     """Drill state reduced from events; ``xy`` are the map's node coordinates (arrays) or None."""
 
@@ -301,23 +319,10 @@ class ReplayState:
             return None
         x, y = self.xy
         u = self.units[uid]
-        r = u["route"]
-        if r is None:
+        if u["route"] is None:
             n = u["node"]
             return float(x[n]), float(y[n])
-        t0, path, times = r[0], decode_path(r[1]), decode_times(r[2])
-        e = t - t0
-        if len(path) == 1 or e <= 0:
-            n = path[0]
-            return float(x[n]), float(y[n])
-        if e >= times[-1]:
-            n = path[-1]
-            return float(x[n]), float(y[n])
-        k = bisect_right(times, e) - 1
-        a, b = path[k], path[k + 1]
-        span = times[k + 1] - times[k]
-        f = 0.0 if span <= 0 else (e - times[k]) / span
-        return float(x[a] + f * (x[b] - x[a])), float(y[a] + f * (y[b] - y[a]))
+        return route_position(x, y, u["route"], t)
 
     def view(self, t: float | None = None) -> dict[str, Any]:
         """The JSON-able state at ``t`` (default: the last event's time)."""

@@ -81,3 +81,35 @@ def test_host_from_the_app_serves_the_open_drill(win, qtbot, tmp_path, monkeypat
     assert dlg.result["archive"].endswith("hosted.drill")
     with Archive.open(tmp_path / "hosted.drill") as arc:
         assert arc.meta["complete"] is True and arc.meta["digest"] == dlg.result["digest"]
+
+
+def test_seat_window_map_shows_the_roads_and_its_unit_moving(qtbot, tmp_path):
+    """The seat's map is the app's MapView on the server's map message: every road of the scenario,
+    only public places and the seat's own unit, which moves as the drill runs."""
+    with ServerThread(tmp_path, until=60, speed=10, start_paused=True) as s:
+        net = s.drill.session.sim.world.net
+        seat = open_join(f"127.0.0.1:{s.server.port}", s.code("town_w"))
+        try:
+            qtbot.addWidget(seat.win)
+            qtbot.waitUntil(lambda: seat.seat_map is not None and seat.map.unit_pos("truck") is not None,
+                            timeout=10000)
+            drawn = sum(item.path().elementCount() // 2 for item in seat.map.road_items.values())
+            assert drawn == net.n_roads == seat.map.sim.world.net.n_roads
+            assert sorted(seat.map.place_items) == ["c1", "hos1", "sh1", "st1", "st2"]  # no county depot
+            assert seat.map.units_item.ids == ["truck"]
+            home = seat.map.unit_pos("truck")
+            seat.runner.call(seat.client.order("dispatch", unit="truck", task="i1/transport")).result(5)
+            s.call(s.server.control, "resume")
+            seen = {home}
+
+            def moved():
+                pos = seat.map.unit_pos("truck")
+                seen.add(pos)
+                return len(seen) >= 3
+
+            qtbot.waitUntil(moved, timeout=15000)
+            qtbot.waitUntil(lambda: seat.map.units_item.status_of("truck") != "idle", timeout=5000)
+            qtbot.waitUntil(lambda: "i1" in seat.map.incident_items, timeout=15000)  # reached it 15 min late
+        finally:
+            seat.stop()
+        s.stop()
