@@ -379,6 +379,8 @@ def run_join(app, args) -> int:
         width, height = 1280, 800
     win.win.resize(width, height)
     app.qapp.processEvents()
+    win.map.fit()  # to the map pane's final size
+    app.qapp.processEvents()
     win.win.grab().save(args.screenshot, "PNG")
     print(f"{args.screenshot}: {width}x{height} {app.lang}")
     ok = win.runner.error is None and bool(win.client.view.state)
