@@ -27,6 +27,18 @@ if TYPE_CHECKING:
     from drillsim.response.units import Unit
 
 
+def _lowest(score: np.ndarray, tasks: list[Task]) -> tuple[float, Task] | None:
+    """The finite lowest score and its task (ties: created first, then id); None if none is finite."""
+    ok = np.flatnonzero(np.isfinite(score))
+    if not ok.size:
+        return None
+    s = score[ok]
+    low = s.min()
+    tied = ok[s == low].tolist()
+    task = tasks[tied[0]] if len(tied) == 1 else min((tasks[i] for i in tied), key=lambda t: (t.created, t.id))
+    return float(low), task
+
+
 def _hub_ranks(hub_nodes: np.ndarray, nodes: np.ndarray) -> np.ndarray:
     """Index in ``hub_nodes`` (unsorted, distinct) of each of ``nodes`` (all among them)."""
     order = np.argsort(hub_nodes, kind="stable")
@@ -303,15 +315,18 @@ class Dispatcher:
             max_units = int(p["max_units"])
             per = float(p.get("per_unit", p.get("per_unit_t", 1)))
             ceil = math.ceil
-            for t in list(tasks.values()):  # needy(t) with wanted_units inlined: this runs for every open task
+            finished = []
+            for t in tasks.values():  # needy(t) with wanted_units inlined: this runs for every open task
                 if t.finished is not None:
-                    del tasks[t.id]
+                    finished.append(t.id)
                     continue
                 n = len(t.units)
                 if n < max_units and not t.blocked_reason and t.quantity - t.done_qty - t.claimed > 1e-9:
                     remaining = t.quantity - t.done_qty
                     if remaining > 1e-9 and n < max(1, ceil(remaining / per)):
                         candidates.append(t)
+            for tid in finished:
+                del tasks[tid]
         if not candidates:
             return None
         router = self.sim.world.router
@@ -325,12 +340,10 @@ class Dispatcher:
                 dist = router.times_from_hub(src, *cls, exact=exact)
                 if dist is None:
                     break
-                score = dist[nodes] * scale + penalty
-                ok = np.flatnonzero(np.isfinite(score))
-                if not ok.size:
+                lowest = _lowest(dist[nodes] * scale + penalty, candidates)
+                if lowest is None:
                     return None
-                best = min(((float(score[i]), candidates[i].created, candidates[i].id, candidates[i])
-                            for i in ok.tolist()), key=lambda s: s[:3])[3]
+                best = lowest[1]
                 if exact or router.hub_time_exact(src, best.node, *cls):
                     return best
         # a task outside a ball of radius ``limit`` scores more than limit + its penalty >= limit + p_min;
@@ -340,16 +353,11 @@ class Dispatcher:
         reached_before = -1
         while True:
             dist = router.times_from(src, unit.vehicle, unit.spec.ppe, limit=limit)
-            score = dist[nodes] + penalty
-            ok = np.flatnonzero(np.isfinite(score))
-            best = None
-            if ok.size:
-                best = min(((float(score[i]), candidates[i].created, candidates[i].id, candidates[i])
-                            for i in ok.tolist()), key=lambda s: s[:3])
-                if best[0] <= limit + p_min:  # the best inside the ball is the best overall
-                    return best[3]
+            best = _lowest(dist[nodes] + penalty, candidates)
+            if best is not None and best[0] <= limit + p_min:  # the best inside the ball is the best overall
+                return best[1]
             reached = int(np.count_nonzero(np.isfinite(dist)))
             if reached == dist.size or reached == reached_before or limit > 1e6:
-                return best[3] if best else None
+                return best[1] if best else None
             reached_before = reached
             limit *= 2.0

@@ -28,7 +28,7 @@ from functools import lru_cache
 
 import numpy as np
 
-_WIDTHS = ((1, 0xFF), (2, 0xFFFF), (4, 0xFFFFFFFF), (8, None))
+_WIDTHS = tuple((w, cap, np.dtype(f"<u{w}")) for w, cap in ((1, 0xFF), (2, 0xFFFF), (4, 0xFFFFFFFF), (8, None)))
 
 
 def _delta_text(values: np.ndarray) -> str:
@@ -36,11 +36,11 @@ def _delta_text(values: np.ndarray) -> str:
     v = np.asarray(values, dtype=np.int64)
     if v.size == 0:
         return ""
-    d = np.diff(v)
+    d = v[1:] - v[:-1]
     z = ((d << 1) ^ (d >> 63)).view(np.uint64)  # zigzag: small magnitudes -> small unsigned values
     top = int(z.max()) if z.size else 0
-    width = next(w for w, cap in _WIDTHS if cap is None or top <= cap)
-    return f"{int(v[0])}:{width}" + base64.b64encode(z.astype(f"<u{width}").tobytes()).decode("ascii")
+    width, dtype = next((w, dt) for w, cap, dt in _WIDTHS if cap is None or top <= cap)
+    return f"{int(v[0])}:{width}" + base64.b64encode(z.astype(dtype).tobytes()).decode("ascii")
 
 
 def _undelta(text: str) -> np.ndarray:

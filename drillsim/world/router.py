@@ -632,14 +632,17 @@ class Router:
         in ``avoid`` (its next hop is no longer known to be fastest).
         """
         nodes = [src]
+        append = nodes.append
         n = src
+        avoid = avoid or ()
+        step = pred_to_dst.__getitem__ if isinstance(pred_to_dst, array) else lambda k: int(pred_to_dst[k])
         while n != dst:
-            if avoid and n in avoid:
+            if n in avoid:
                 return None
-            n = int(pred_to_dst[n])
+            n = step(n)
             if n < 0:
                 return None
-            nodes.append(n)
+            append(n)
         return self._with_times(np.array(nodes, dtype=np.int64), vehicle, ppe)
 
     def _build(self, src: int, dst: int, pred: np.ndarray, dist: np.ndarray) -> Route:
