@@ -273,3 +273,22 @@ def test_unreachable_scheduler_is_input_error(batch, monkeypatch):
     monkeypatch.setattr(executors, "CONNECT_TIMEOUT", "1s")
     with pytest.raises(InputError, match="Dask"):
         executors.run_dask(batch.specs[:1], None, "tcp://127.0.0.1:9")
+
+
+def test_scenario_as_written_is_always_variant_0():
+    """``--vary K=+2`` alone asks "how much better with two more?": #0 is the baseline."""
+    f = Path(__file__).parents[1] / "scenarios" / "lanxi_flood.yaml"
+    b = Batch(f, 1, ["units.bus.count=+2"], until=1)
+    assert [len(v.changes) for v in b.variants] == [0, 1]
+    assert b.variants[1].changes[0].label == "units.bus.count=+2"
+    plain = Batch(f, 1, [], until=1)
+    assert b.keys[0] == plain.keys[0]
+    # given explicitly (+0), the baseline is not added twice
+    assert len(Batch(f, 1, ["units.bus.count=+0,+2"], until=1).variants) == 2
+
+
+def test_equal_values_have_no_interval_noise():
+    from drillsim.batch.stats import describe
+
+    s = describe([1021.8, 1021.8, 1021.8])
+    assert s.mean == 1021.8 and s.sd == 0.0 and s.ci == (1021.8, 1021.8)

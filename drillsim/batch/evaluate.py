@@ -27,6 +27,12 @@ from drillsim.scenario.loader import read_text
 from drillsim.scenario.validate import check_text
 
 
+def _unchanged(v: Variant) -> bool:
+    """True when every change of ``v`` leaves its value as it is (``+0``, ``x1``): the baseline."""
+    return not v.name and all((c.op == "add" and c.value == 0) or (c.op == "mul" and c.value == 1)
+                              for c in v.changes)
+
+
 class Batch:
     def __init__(self, file: Path, runs: int, vary: list[str] | tuple[str, ...] = (),
                  orders: Path | None = None, until: float | None = None, auto_dispatch: bool = True,
@@ -48,6 +54,14 @@ class Batch:
         base = int(data["meta"].get("seed", 0)) if seed is None else int(seed)
         self.seeds = [base + i for i in range(runs)]
         self.keys = {v.index: batch_key(v.data, inputs, until, auto_dispatch) for v in self.variants}
+        base_key = batch_key(data, inputs, until, auto_dispatch)
+        if base_key not in self.keys.values() and not any(_unchanged(v) for v in self.variants):
+            # a planner asks "how much better with X?": the scenario as written is always #0
+            for v in self.variants:
+                v.index += 1
+            self.variants.insert(0, Variant(0, (), data))
+            self.keys = {0: base_key} | {v.index: batch_key(v.data, inputs, until, auto_dispatch)
+                                         for v in self.variants[1:]}
         seen: dict[str, Variant] = {}
         for v in self.variants:
             twin = seen.setdefault(self.keys[v.index], v)

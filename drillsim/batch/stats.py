@@ -75,8 +75,9 @@ def describe(values: list[float], missing: int = 0) -> Summary | None:
         return None
     a = np.asarray(values, dtype=float)
     n = a.size
-    mean = float(a.mean())
-    sd = float(a.std(ddof=1)) if n > 1 else 0.0
+    same = bool((a == a[0]).all())  # the mean of equal floats can be off in the last bit
+    mean = float(a[0]) if same else float(a.mean())
+    sd = float(a.std(ddof=1)) if n > 1 and not same else 0.0
     if n > 1 and sd > 0:
         half = float(st.t.ppf(0.5 + CONFIDENCE / 2, n - 1)) * sd / math.sqrt(n)
     else:
