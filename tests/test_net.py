@@ -232,3 +232,26 @@ def test_server_sends_each_seat_its_map_and_units_move_on_it(tmp_path):
     if last["type"] == "unit.arrive":
         end = sm.state_at(last["t"] + 1, st)["units"][0]
         assert (end["x"], end["y"]) == (round(net.x[last["data"]["node"]], 1), round(net.y[last["data"]["node"]], 1))
+
+
+def test_seat_whose_output_is_closed_stops_instead_of_rejoining(tmp_path):
+    """`drillsim seat ... | head`: a closed stdout is not a network drop (it rejoined every 2 s)."""
+    with ServerThread(tmp_path, until=60, speed=40) as s:
+        armed = []
+
+        def printer(m):
+            if armed:
+                raise BrokenPipeError
+
+        async def main():
+            c = SeatClient(s.url, s.code("county_hq"), on_message=printer)
+            await c.join()
+            armed.append(True)
+            try:
+                await asyncio.wait_for(c.run(), 10)  # before the fix: rejoins until the timeout
+            except BrokenPipeError:
+                return c
+            raise AssertionError("the client went on after its output closed")
+
+        c = asyncio.run(main())
+        assert c.ended is None  # stopped mid-drill, at once

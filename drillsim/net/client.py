@@ -160,6 +160,8 @@ class SeatClient:
                     if self.ended is not None:
                         await self.ws.close()
                         return
+            except BrokenPipeError:
+                raise  # our own output was closed (e.g. `| head`), not the network: stop
             except (ConnectionClosed, OSError, InvalidHandshake, TimeoutError):
                 pass
             self.ws = None
