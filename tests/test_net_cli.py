@@ -41,7 +41,7 @@ def test_seat_bad_input(tmp_path, capsys, monkeypatch):
         s.bind(("127.0.0.1", 0))
         free = s.getsockname()[1]
     rc, err = _run(capsys, "seat", f"127.0.0.1:{free}", "--code", "abc")
-    assert rc == 2 and "cannot reach the server" in err
+    assert rc == 2 and "无法连接演练服务器" in err  # Chinese first
     rc, err = _run(capsys, "seat", "127.0.0.1:notaport", "--code", "abc")
     assert rc == 2 and "127.0.0.1:notaport:1:1:" in err
     rc, err = _run(capsys, "seat", "127.0.0.1:9", "--code", "abc", "--fingerprint", "zz")

@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     apply_lang(args)
     code = args.code or os.environ.get("DRILLSIM_JOIN_CODE")
     if not code:
-        raise InputError(Problem("--code", 1, 1, "give the seat's join code (--code or DRILLSIM_JOIN_CODE)"))
+        raise InputError(Problem("--code", 1, 1, tr("请给出席位加入码（--code 或环境变量 DRILLSIM_JOIN_CODE）",
+                                                       "give the seat's join code (--code or DRILLSIM_JOIN_CODE)")))
     inputs = load_orders(args.orders) if args.orders else []
     pin = normalise_pin(args.fingerprint) if args.fingerprint else None
     url = server_url(args.target, tls=bool(args.tls or args.cafile or pin))
@@ -57,9 +58,11 @@ def run(args: argparse.Namespace) -> int:
         out.line({"type": "error", "code": e.code, "reason": {"zh": e.zh, "en": e.en}}, tr(e.zh, e.en))
         return 2 if e.code in ("bad_code", "pin") else 1
     except (OSError, TimeoutError) as e:
-        raise InputError(Problem(args.target, 1, 1, f"cannot reach the server: {e.strerror or e}")) from None
+        raise InputError(Problem(args.target, 1, 1, tr(f"无法连接演练服务器：{e.strerror or e}（检查地址、端口，以及导演端是否已运行 drillsim serve）",
+                                                    f"cannot reach the server: {e.strerror or e} (check the address and port, and that the director runs drillsim serve)"))) from None
     except (InvalidHandshake, InvalidURI, ValueError) as e:  # not a drill server, or not HOST:PORT
-        raise InputError(Problem(args.target, 1, 1, f"not a DrillSim drill server address: {e}")) from None
+        raise InputError(Problem(args.target, 1, 1, tr(f"不是 DrillSim 演练服务器地址：{e}（应写成 HOST:PORT）",
+                                                    f"not a DrillSim drill server address: {e} (expected HOST:PORT)"))) from None
 
 
 async def _main(client, inputs, args: argparse.Namespace, out: _Printer) -> int:
