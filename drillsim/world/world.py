@@ -60,10 +60,18 @@ class World:
             self.net.set_state(closed, status=RoadStatus.CLOSED)
         self.flags: dict[str, dict[str, Any]] = {}
         """Per-place hazard flags, e.g. {'c3': {'flood_hazard': 'H3'}}."""
+        self._by_kind: tuple[int, dict[str, list[Place]]] | None = None
 
     # ------------------------------------------------------------------ places
     def of_kind(self, kind: str) -> list[Place]:
-        return [p for p in self.places.values() if p.kind == kind]
+        """Places of a kind, in place order (indexed; rebuilt if places were added)."""
+        by_kind = self._by_kind
+        if by_kind is None or by_kind[0] != len(self.places):
+            index: dict[str, list[Place]] = {}
+            for p in self.places.values():
+                index.setdefault(p.kind, []).append(p)
+            by_kind = self._by_kind = (len(self.places), index)
+        return list(by_kind[1].get(kind, ()))
 
     def node_of(self, place_id: str) -> int:
         return self.place_node[place_id]
