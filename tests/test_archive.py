@@ -190,16 +190,26 @@ def test_tamper_with_an_event_is_reported_at_its_seq(tmp_path):
         assert not verify(a).ok
 
 
-def test_damaged_packed_payload_is_reported_at_its_seq(tmp_path):
-    _, path, _ = record(tmp_path)
+def tamper(path: Path, where: str, change: str) -> int:
+    """Edit the first event matching ``where`` with raw SQL, as a tool outside DrillSim would; its seq."""
     con = sqlite3.connect(path)
-    seq = con.execute("SELECT seq FROM events WHERE substr(data, 1, 1) != x'7b' ORDER BY seq LIMIT 1").fetchone()[0]
-    con.execute("UPDATE events SET data = substr(data, 1, length(data) - 3) WHERE seq=?", (seq,))
+    seq = con.execute(f"SELECT seq FROM events WHERE {where} ORDER BY seq LIMIT 1").fetchone()[0]
+    con.execute(f"UPDATE events SET {change} WHERE seq=?", (seq,))
     con.commit()
     con.close()
+    return seq
+
+
+def assert_first_bad(path: Path, seq: int, message: str = "") -> None:
     with Archive.open(path) as a:
         r = a.verify_chain()
-        assert not r.ok and r.first_bad == seq and "damaged" in r.message
+        assert not r.ok and r.first_bad == seq and message in r.message, r
+
+
+def test_damaged_packed_payload_is_reported_at_its_seq(tmp_path):
+    _, path, _ = record(tmp_path)
+    seq = tamper(path, "substr(data, 1, 1) != x'7b'", "data = substr(data, 1, length(data) - 3)")
+    assert_first_bad(path, seq, "damaged")
 
 
 def test_deleted_event_and_edited_scenario_are_reported(tmp_path):
@@ -262,14 +272,8 @@ def test_migrates_every_older_version(tmp_path, version):
         assert a.meta["migrated_from"] == version and a.verify_chain().ok
     if version >= 1:  # an event edited in the old version is still reported at its seq after migration
         shutil.copy(DATA / path.name, path)
-        raw = sqlite3.connect(path)
-        seq = raw.execute("SELECT seq FROM events WHERE type='task.progress' ORDER BY seq LIMIT 1").fetchone()[0]
-        raw.execute("UPDATE events SET data=replace(data, '\"amount\":', '\"amount\":1') WHERE seq=?", (seq,))
-        raw.commit()
-        raw.close()
-        with Archive.open(path) as a:
-            r = a.verify_chain()
-            assert not r.ok and r.first_bad == seq
+        seq = tamper(path, "type='task.progress'", "data=replace(data, '\"amount\":', '\"amount\":1')")
+        assert_first_bad(path, seq)
 
 
 def test_unreadable_archives(tmp_path):

@@ -52,7 +52,8 @@ def context_from_sim(sim: Any) -> dict[str, Any]:
 
 
 _SCALARS = (str, int, float, bool, type(None))
-_NUMBERS = (int, float)
+_NUMBERS = {int, float}
+_STR = {str}
 
 
 def _enc(v: Any) -> Any:
@@ -185,8 +186,7 @@ class ReplayState:
         """
         maps = {f: getattr(self, f) for f in self.SHARED_MAPS}
         for key, v in vars(self.kpi).items():
-            if (type(v) is dict and len(v) >= 32 and all(type(k) is str for k in v)
-                    and all(type(x) in _NUMBERS for x in v.values())):
+            if type(v) is dict and len(v) >= 32 and set(map(type, v)) == _STR and set(map(type, v.values())) <= _NUMBERS:
                 maps["kpi." + key] = v
         return maps
 
