@@ -103,3 +103,20 @@ def test_contaminated_road_needs_ppe():
     assert router.route(0, 1, "heavy", ppe=False) is None
     r = router.route(0, 1, "heavy", ppe=True)
     assert r is not None and math.isclose(r.minutes, 1.0 / (50 * 0.8) * 60)
+
+
+@settings(max_examples=60, deadline=None)
+@given(road_graphs())
+def test_lower_bound_never_exceeds_the_true_time(case):
+    """The dispatcher prunes units by Router.lower_bound; it must be admissible even where a
+    road's recorded length is shorter than the straight line between its ends (random lengths)."""
+    g, _closed, vehicle = case
+    net = RoadNetwork(g)
+    router = Router(net)
+    h = _nx_weights(g, net, vehicle)
+    for src in list(g.nodes)[:5]:
+        times = nx.single_source_dijkstra_path_length(h, src, weight="w")
+        a = net.node_index[src]
+        for dst, t in times.items():
+            b = net.node_index[dst]
+            assert router.lower_bound(a, b) <= t * (1 + 1e-9) + 1e-9

@@ -99,13 +99,29 @@ SCIPY_REPAIR_MIN = 400
 """Dirty subtrees at least this large are recomputed by one scipy search (below, Python's heap is faster)."""
 
 
+def straight_line_speed(net: RoadNetwork) -> float:
+    """The fastest any vehicle covers straight-line distance on ``net`` (m/min).
+
+    The fastest road speed is not enough: a road whose recorded length is shorter than the
+    straight line between its ends (generated maps, rounded or hand-edited GraphML lengths)
+    gains ground faster than its speed, and a bound at the road speed would then overestimate
+    and let the dispatcher prune the unit that is really nearest.
+    """
+    if not net.n_roads:
+        return 1.0
+    straight = np.hypot(net.x[net.u] - net.x[net.v], net.y[net.u] - net.y[net.v])
+    stretch = np.maximum(1.0, straight / np.maximum(net.length, 1e-9))
+    fastest_vehicle = max(1.0, max(float(v["factor"]) for v in net._vehicle.values()))
+    return float((net._base_speed * stretch).max()) * fastest_vehicle
+
+
 class Router:
     def __init__(self, net: RoadNetwork, shared_trees: bool = True) -> None:
         self.net = net
         self.shared_trees = shared_trees
         """False: every route is its own bounded search (for comparisons)."""
-        classes_speed = net._base_speed.max() if net.n_roads else 1.0
-        self._max_speed = float(classes_speed)  # m/min, fastest road, factor 1
+        self._max_speed = straight_line_speed(net)
+        """m/min: no trip covers straight-line distance faster (makes :meth:`lower_bound` admissible)."""
         self._trees: OrderedDict[tuple[int, str, bool], _Tree] = OrderedDict()
         self._demand: dict[tuple[int, str, bool], int] = {}
         self._balls: OrderedDict[tuple[str, int, str, bool], tuple] = OrderedDict()
