@@ -168,7 +168,7 @@ class _Builder:
                    f"parks and stadiums, communities from settlements. " + "; ".join(n["en"] for n in self.notes) + ".")
         return {
             "version": 1,
-            "meta": {"name": {"zh": f"{mname['zh']}{label['zh']}应急演练", "en": f"{mname['en']} {label['en']} drill"},
+            "meta": {"name": {"zh": f"{_joined(mname['zh'], label['zh'])}应急演练", "en": f"{mname['en']} {label['en']} drill"},
                      "description": {"zh": desc_zh, "en": desc_en},
                      "region": dict(mname), "start": "2026-06-01T09:00:00",
                      "duration_min": int(h["duration_min"]), "seed": 1},
@@ -262,3 +262,8 @@ def write_scenario(text: str, out: Path, force: bool = False) -> None:
     tmp = out.with_name(f".{out.name}.partial")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(out)
+
+
+def _joined(place: str, what: str) -> str:
+    """Chinese runs on without a space (青石县6.0级地震), a Latin map name keeps one (town 6.0级地震)."""
+    return f"{place} {what}" if place[-1:].isascii() and place[-1:].isalnum() else place + what
