@@ -2,11 +2,13 @@
 
 The recorder listens to the event stream and the session's inputs, keeps the
 hash chain and a :class:`ReplayState` (for snapshots every 30 sim minutes), and
-writes in batches: it commits whenever at least ``commit_every`` wall seconds have
-passed since the last commit (checked on every event and input, and by
+writes in batches: whenever at least ``commit_every`` wall seconds have passed
+since the last hand-over (checked on every event and input, and by
 :meth:`Recorder.poll`, which a GUI timer or a paced CLI loop calls between
-slices), plus a final commit on :meth:`Recorder.close`. The file is in WAL mode,
-so a ``kill -9`` loses at most the last second and the file still opens.
+slices) it hands what it gathered to a background :class:`~drillsim.record.writer.Writer`
+that packs, compresses, inserts and commits it; :meth:`Recorder.flush` and
+:meth:`Recorder.close` wait for the commit. The file is in WAL mode, so a
+``kill -9`` loses about the last second and the file still opens.
 """
 
 from __future__ import annotations
@@ -28,12 +30,12 @@ from drillsim.record.archive import (
     SCHEMA,
     SCHEMA_VERSION,
     connect,
-    pack_payload,
     pack_xy,
     sha256_text,
 )
 from drillsim.record.replay_state import ReplayState, context_from_sim
 from drillsim.record.snapshots import SnapshotWriter
+from drillsim.record.writer import Batch, Writer
 
 SNAPSHOT_EVERY = 30.0
 """Sim minutes between replay-state snapshots."""
@@ -97,10 +99,8 @@ class Recorder:
         self.every = float(snapshot_every)
         self.next_snap = self.every
         self.commit_every = float(commit_every)
-        self._events: list[tuple] = []
-        self._inputs: list[tuple] = []
-        self._notes: list[tuple] = []
-        self._snaps: list[tuple] = []
+        self._batch = Batch()
+        self.writer = Writer(self.con)
         self._last_commit = time.monotonic()
         self.closed = False
         self.snapshot_errors: list[str] = []
@@ -117,13 +117,13 @@ class Recorder:
         # A stream tap: called in seq order with the line the stream's digest hashed.
         self._record_event(ev, line)
         if time.monotonic() - self._last_commit >= self.commit_every:
-            self.flush()
+            self._hand_over()
 
     def _record_event(self, ev: Event, line: bytes) -> None:
         if ev.t > self.next_snap:
             try:
-                snap = self.snapshots.row(self.state, ev.t, self.every)
-                self._snaps.append(snap)
+                snap = self.snapshots.raw_row(self.state, ev.t, self.every)
+                self._batch.snaps.append(snap)
                 self.next_snap = snap[0] + self.every
             except (TypeError, ValueError) as e:  # never break the drill: seek just reads more events
                 self.snapshots.reset()
@@ -132,49 +132,44 @@ class Recorder:
         digest = hashlib.sha256(self.hash.encode() + line).digest()  # = chain_next(hash, line), raw
         self.hash = digest.hex()
         payload = payload_of(line)
-        self._events.append((ev.seq, ev.t, ev.type, pack_payload(payload), digest))
+        self._batch.events.append((ev.seq, ev.t, ev.type, payload, digest))
         if ev.type == "note":
-            self._notes.append((ev.t, ev.seq, ev.data.get("by"), ev.data.get("text"), payload.decode()))
+            self._batch.notes.append((ev.t, ev.seq, ev.data.get("by"), ev.data.get("text"), payload.decode()))
         self.state.apply(ev)
 
     def _on_input(self, inp: Input) -> None:
         if self.closed:
             return
-        self._inputs.append((inp.t, inp.kind, _json(inp.data)))
+        self._batch.inputs.append((inp.t, inp.kind, _json(inp.data)))
         if time.monotonic() - self._last_commit >= self.commit_every:
-            self.flush()
+            self._hand_over()
 
     # ------------------------------------------------------------------ writing
     def poll(self) -> None:
-        """Commit if the last commit is ``commit_every`` wall seconds old (call between slices)."""
+        """Hand over for commit if the last hand-over is ``commit_every`` wall seconds old (call between slices)."""
         if not self.closed and time.monotonic() - self._last_commit >= self.commit_every:
-            self.flush()
+            self._hand_over()
+
+    def _hand_over(self) -> None:
+        """Give the batch gathered so far to the writer thread (it commits it)."""
+        self._batch.end_t = json.dumps(self.session.sim.now)
+        batch, self._batch = self._batch, Batch()
+        self.writer.submit(batch)
+        self._last_commit = time.monotonic()
 
     def flush(self) -> None:
-        """Write everything buffered and commit."""
-        con = self.con
-        if self._events:
-            con.executemany("INSERT INTO events(seq, t, type, data, hash) VALUES (?,?,?,?,?)", self._events)
-            self._events = []
-        if self._inputs:
-            con.executemany("INSERT INTO inputs(t, kind, data) VALUES (?,?,?)", self._inputs)
-            self._inputs = []
-        if self._notes:
-            con.executemany("INSERT INTO notes(t, seq, by, text, data) VALUES (?,?,?,?,?)", self._notes)
-            self._notes = []
-        if self._snaps:
-            con.executemany("INSERT OR REPLACE INTO snapshots(t, seq, codec, state) VALUES (?,?,?,?)", self._snaps)
-            self._snaps = []
-        con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('end_t', ?)",
-                    (json.dumps(self.session.sim.now),))
-        con.commit()
-        self._last_commit = time.monotonic()
+        """Write everything buffered and commit; returns once committed."""
+        self._hand_over()
+        self.writer.wait()
 
     def close(self) -> None:
         """Final commit; marks the archive complete with its KPIs."""
         if self.closed:
             return
-        self.flush()
+        try:
+            self._hand_over()
+        finally:
+            self.writer.close()
         self.closed = True
         self._unsubscribe()
         done = {"complete": True, "end_t": self.session.sim.now, "events": len(self.session.sim.events),

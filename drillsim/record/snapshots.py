@@ -101,6 +101,14 @@ class SnapshotWriter:
         self.prev: dict[str, dict[str, Any]] | None = None
 
     def row(self, st: ReplayState, t_next_event: float, every: float) -> tuple[float, int, str, bytes]:
+        """A ``snapshots`` row ``(t, seq, codec, state)``."""
+        t, seq, kind, raw = self.raw_row(st, t_next_event, every)
+        name, data = compress(raw)
+        return (t, seq, f"{name}-{kind}", data)
+
+    def raw_row(self, st: ReplayState, t_next_event: float, every: float) -> tuple[float, int, str, bytes]:
+        """``(t, seq, kind, raw)``: the row before compression (``kind`` "key" or "delta"; the
+        recorder's writer thread compresses it into codec ``{compressor}-{kind}``)."""
         maps = st.delta_maps()
         prev = self.prev or {}
         part = {}
@@ -112,10 +120,9 @@ class SnapshotWriter:
                 part[name] = {"full": 0, "set": {k: v for k, v in cur.items() if old.get(k, _MISSING) is not v},
                               "del": sorted(old.keys() - cur.keys())}
         raw = json_bytes(st.dump_rest(maps)) + b"\n" + json_bytes(part)
-        name, data = compress(raw)
         kind = "key" if all(p["full"] for p in part.values()) else "delta"
         self.prev = {n: dict(m) for n, m in maps.items()}  # only once the row is made
-        return (label_for(t_next_event, every), st.last_seq, f"{name}-{kind}", data)
+        return (label_for(t_next_event, every), st.last_seq, kind, raw)
 
     def reset(self) -> None:
         """After a failed snapshot: the next one is written whole."""
