@@ -8,10 +8,11 @@ from drillsim.record.archive import SCHEMA, connect, unpack_payload
 from drillsim.record.writer import Batch, Writer
 
 
-def test_writer_commits_batches_in_order_and_packs_payloads(tmp_path):
+@pytest.mark.parametrize("background", [True, False])
+def test_writer_commits_batches_in_order_and_packs_payloads(tmp_path, background):
     con = connect(tmp_path / "a.drill")
     con.executescript(SCHEMA)
-    w = Writer(con)
+    w = Writer(con, background=background)
     big = b'{"path":"' + b"ab" * 400 + b'"}'
     w.submit(Batch(events=[(0, 0.0, "x", b'{"a":1}', b"h" * 32), (1, 1.0, "y", big, b"i" * 32)], end_t="1.0"))
     w.submit(Batch(events=[(2, 2.0, "z", b"{}", b"j" * 32)], snaps=[(0.0, 2, "key", b'{"t":0}\n{}')], end_t="2.0"))

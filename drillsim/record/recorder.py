@@ -60,7 +60,8 @@ class Recorder:
     def __init__(self, session: Any, path: str | Path, *, scenario_text: str | None = None,
                  scenario_path: str | Path | None = None, parent: str | None = None,
                  branch_at: float | None = None, snapshot_every: float = SNAPSHOT_EVERY,
-                 commit_every: float = 1.0, extra_meta: dict[str, Any] | None = None) -> None:
+                 commit_every: float = 1.0, extra_meta: dict[str, Any] | None = None,
+                 background_writer: bool = True) -> None:
         self.session = session
         sim = session.sim
         self.path = Path(path)
@@ -100,7 +101,7 @@ class Recorder:
         self.next_snap = self.every
         self.commit_every = float(commit_every)
         self._batch = Batch()
-        self.writer = Writer(self.con)
+        self.writer = Writer(self.con, background=background_writer)
         self._last_commit = time.monotonic()
         self.closed = False
         self.snapshot_errors: list[str] = []

@@ -58,20 +58,30 @@ def write_batch(con: sqlite3.Connection, b: Batch) -> None:
 
 
 class Writer:
-    """``Writer(con)``: a thread that writes :class:`Batch` es in order; :meth:`wait`, :meth:`close`."""
+    """``Writer(con)``: a thread that writes :class:`Batch` es in order; :meth:`wait`, :meth:`close`.
 
-    def __init__(self, con: sqlite3.Connection, depth: int = 1) -> None:
+    ``background=False`` writes each batch at once on the caller's thread (the
+    benchmark compares both: the thread saves wall time where a core is free,
+    but its hand-offs of the GIL cost CPU)."""
+
+    def __init__(self, con: sqlite3.Connection, depth: int = 1, background: bool = True) -> None:
         self.con = con
         self.cpu_s = 0.0
-        """CPU seconds this thread spent writing (the benchmark reports it)."""
+        """CPU seconds spent writing (the benchmark reports it)."""
         self._error: BaseException | None = None
         self._q: queue.Queue[Batch | None] = queue.Queue(maxsize=depth)
         self._thread = threading.Thread(target=self._run, name="drill-archive-writer", daemon=True)
-        self._thread.start()
+        if background:
+            self._thread.start()
 
     def submit(self, batch: Batch) -> None:
         """Hand a batch over (blocks while the writer is ``depth`` batches behind)."""
         self._raise()
+        if not self._thread.is_alive():  # synchronous
+            c = time.thread_time()
+            write_batch(self.con, batch)
+            self.cpu_s += time.thread_time() - c
+            return
         self._q.put(batch)
 
     def wait(self) -> None:
