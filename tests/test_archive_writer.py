@@ -29,15 +29,16 @@ def test_writer_commits_batches_in_order_and_packs_payloads(tmp_path, background
     con.close()
 
 
-def test_a_write_error_is_raised_on_the_recorder_side(tmp_path):
+@pytest.mark.parametrize("background", [True, False])
+def test_a_write_error_is_raised_on_the_recorder_side(tmp_path, background):
     con = connect(tmp_path / "b.drill")
     con.executescript(SCHEMA)
-    w = Writer(con)
+    w = Writer(con, background=background)
     row = (0, 0.0, "x", b"{}", b"h" * 32)
     w.submit(Batch(events=[row]))
-    w.submit(Batch(events=[row]))  # the same seq again: a primary-key violation in the thread
-    with pytest.raises(sqlite3.IntegrityError):
-        w.wait()
+    with pytest.raises(sqlite3.IntegrityError):  # the same seq again: a primary-key violation
+        w.submit(Batch(events=[row, (1, 1.0, "y", b"{}", b"i" * 32)]))
+        w.wait()  # from the thread: raised here
     w.close()
     assert con.execute("SELECT COUNT(*) FROM events").fetchone()[0] == 1  # the failed batch rolled back
     con.close()

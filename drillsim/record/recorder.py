@@ -5,10 +5,13 @@ hash chain and a :class:`ReplayState` (for snapshots every 30 sim minutes), and
 writes in batches: whenever at least ``commit_every`` wall seconds have passed
 since the last hand-over (checked on every event and input, and by
 :meth:`Recorder.poll`, which a GUI timer or a paced CLI loop calls between
-slices) it hands what it gathered to a background :class:`~drillsim.record.writer.Writer`
-that packs, compresses, inserts and commits it; :meth:`Recorder.flush` and
-:meth:`Recorder.close` wait for the commit. The file is in WAL mode, so a
-``kill -9`` loses about the last second and the file still opens.
+slices) it hands what it gathered to its :class:`~drillsim.record.writer.Writer`,
+which packs, compresses, inserts and commits it: on the drill's thread by
+default, or on a background thread with ``background_writer=True`` (measured:
+that costs more CPU and, on a loaded machine, more wall time too; see
+docs/archive.md). :meth:`Recorder.flush` and :meth:`Recorder.close` wait for the
+commit. The file is in WAL mode, so a ``kill -9`` loses about the last second
+and the file still opens.
 """
 
 from __future__ import annotations
@@ -61,7 +64,7 @@ class Recorder:
                  scenario_path: str | Path | None = None, parent: str | None = None,
                  branch_at: float | None = None, snapshot_every: float = SNAPSHOT_EVERY,
                  commit_every: float = 1.0, extra_meta: dict[str, Any] | None = None,
-                 background_writer: bool = True) -> None:
+                 background_writer: bool = False) -> None:
         self.session = session
         sim = session.sim
         self.path = Path(path)

@@ -1,4 +1,4 @@
-"""The recorder's background writer: packing, compression, inserts and commits off the drill's thread.
+"""The recorder's writer: packing, compression, inserts and commits, optionally on a background thread.
 
 Recording used to do all of its SQLite work and compression on the thread that
 runs the drill, in the middle of the event stream. The recorder now only does
@@ -7,6 +7,9 @@ snapshot's JSON) and hands each second's batch to this thread, which packs the
 payloads (zlib), compresses the snapshots (zstd), inserts and commits.
 ``sqlite3`` releases the GIL while SQLite works and ``zlib``/``zstandard``
 while they compress, so on a machine with a spare core the drill runs on.
+Measured (docs/archive.md) the thread costs more CPU than it moves, and on a
+loaded 2-core machine more wall time too, so the recorder writes on the drill's
+thread by default (``background=False``: each batch written when handed over).
 
 The queue is bounded (``depth`` batches): a writer that falls behind blocks the
 recorder instead of piling batches up, so a ``kill -9`` still loses only the
@@ -60,11 +63,11 @@ def write_batch(con: sqlite3.Connection, b: Batch) -> None:
 class Writer:
     """``Writer(con)``: a thread that writes :class:`Batch` es in order; :meth:`wait`, :meth:`close`.
 
-    ``background=False`` writes each batch at once on the caller's thread (the
-    benchmark compares both: the thread saves wall time where a core is free,
-    but its hand-offs of the GIL cost CPU)."""
+    ``background=False`` (the default) writes each batch at once on the caller's
+    thread; ``True`` on a thread of its own (``bench/replay.py --thread-writer``
+    compares them)."""
 
-    def __init__(self, con: sqlite3.Connection, depth: int = 1, background: bool = True) -> None:
+    def __init__(self, con: sqlite3.Connection, depth: int = 1, background: bool = False) -> None:
         self.con = con
         self.cpu_s = 0.0
         """CPU seconds spent writing (the benchmark reports it)."""
@@ -79,8 +82,13 @@ class Writer:
         self._raise()
         if not self._thread.is_alive():  # synchronous
             c = time.thread_time()
-            write_batch(self.con, batch)
-            self.cpu_s += time.thread_time() - c
+            try:
+                write_batch(self.con, batch)
+            except BaseException:
+                self.con.rollback()
+                raise
+            finally:
+                self.cpu_s += time.thread_time() - c
             return
         self._q.put(batch)
 
