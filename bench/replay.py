@@ -138,8 +138,8 @@ def main() -> None:
             for rec in ((False, True) if k % 2 == 0 else (True, False)):
                 w, s = run_once(sc, m, path if rec else None)
                 (recorded if rec else plain).append(w)
-                if rec:
-                    own.append((TimedRecorder.cpu_s, WRITER_CPU[0]))
+                if rec:  # a writer on the drill's thread is already inside TimedRecorder.cpu_s
+                    own.append((TimedRecorder.cpu_s, WRITER_CPU[0] if a.thread_writer else 0.0))
                 if rec:
                     s_rec = s
                 else:
@@ -184,7 +184,7 @@ def main() -> None:
         "recording_overhead_goal": 1.2,
         "recorder_cpu_s": [round(a + b, 2) for a, b in own],
         "recorder_cpu_drill_thread_s": [round(a, 2) for a, _ in own],
-        "recorder_cpu_writer_thread_s": [round(b, 2) for _, b in own],
+        "recorder_cpu_writer_thread_s": [round(b, 2) for _, b in own],  # 0 without --thread-writer
         "recording_overhead_own": round(1 + min(a + b for a, b in own) / min(c for _, c, _ in plain), 3),
         "recording_overhead_own_drill_thread": round(1 + min(a for a, _ in own) / min(c for _, c, _ in plain), 3),
         "recording_overhead_own_basis": "1 + CPU seconds spent by the recorder (its stream tap, snapshots; its "
