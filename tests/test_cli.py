@@ -80,3 +80,15 @@ def test_bad_orders_file_names_file_line_and_fix(tmp_path):
     assert r.returncode == 2
     assert f"{orders}:2:31: unknown order op 'dispach'; did you mean 'dispatch'?" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_language_does_not_leak_between_calls(capsys):
+    """main() called twice in one process (tests, the app): the second call is Chinese again."""
+    from drillsim.cli.main import main
+
+    seat = ["seat", "127.0.0.1:9", "--code", "x"]  # port 9 refuses at once: a localised message
+    assert main(["--lang", "en", *seat]) == 2
+    en = capsys.readouterr().err
+    assert main(seat) == 2
+    zh = capsys.readouterr().err
+    assert "cannot reach the server" in en and "无法连接演练服务器" in zh

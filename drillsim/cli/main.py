@@ -14,6 +14,7 @@ import sys
 
 from drillsim import __version__
 from drillsim.core.errors import InputError
+from drillsim.core.i18n import set_lang
 
 EXIT_BAD_INPUT = 2
 
@@ -48,6 +49,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
 def main(argv: list[str] | None = None) -> int:
     parser, handlers = build_parser()
     args = parser.parse_args(argv)
+    # each call starts from the default language (zh, or DRILLSIM_LANG) unless --lang says otherwise:
+    # a previous call in the same process (tests, the app) must not leak its language into this one
+    set_lang(getattr(args, "lang", None))
     if not args.command:
         parser.print_help()
         return EXIT_BAD_INPUT
