@@ -6,6 +6,7 @@ import math
 
 import networkx as nx
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -120,3 +121,18 @@ def test_lower_bound_never_exceeds_the_true_time(case):
         for dst, t in times.items():
             b = net.node_index[dst]
             assert router.lower_bound(a, b) <= t * (1 + 1e-9) + 1e-9
+
+
+def test_route_from_a_tree_with_a_cycle_raises_instead_of_looping():
+    g = nx.Graph()
+    for i in range(4):
+        g.add_node(i, x=100.0 * i, y=0.0)
+    for i in range(3):
+        g.add_edge(i, i + 1, length=100.0, road_class="local", id=f"r{i}")
+    net = RoadNetwork(g)
+    router = Router(net)
+    good = np.array([1, 2, 3, -9999], dtype=np.int32)  # every node's next hop towards node 3
+    assert list(router.route_from_tree(0, 3, good, "ordinary").nodes) == [0, 1, 2, 3]
+    bad = np.array([1, 0, 3, -9999], dtype=np.int32)  # 0 -> 1 -> 0 -> ...
+    with pytest.raises(RuntimeError, match="cycle"):
+        router.route_from_tree(0, 3, bad, "ordinary")

@@ -645,20 +645,26 @@ class Router:
         """Route src -> dst from a predecessor tree grown backwards from dst (``times_to``).
 
         None if src is not in the tree (unreachable), or if the path passes a node
-        in ``avoid`` (its next hop is no longer known to be fastest).
+        in ``avoid`` (its next hop is no longer known to be fastest). A cycle in the
+        tree (a repair bug) raises instead of growing the path until memory runs out.
         """
         nodes = [src]
         append = nodes.append
         n = src
         avoid = avoid or ()
         step = pred_to_dst.__getitem__ if isinstance(pred_to_dst, array) else lambda k: int(pred_to_dst[k])
-        while n != dst:
+        for _ in range(self.net.n_nodes):  # a path visits each node at most once
+            if n == dst:
+                break
             if n in avoid:
                 return None
             n = step(n)
             if n < 0:
                 return None
             append(n)
+        else:
+            if n != dst:
+                raise RuntimeError(f"predecessor tree to node {dst} has a cycle through node {src}")
         return self._with_times(np.array(nodes, dtype=np.int64), vehicle, ppe)
 
     def _build(self, src: int, dst: int, pred: np.ndarray, dist: np.ndarray) -> Route:
