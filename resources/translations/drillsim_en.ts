@@ -1808,8 +1808,8 @@
       <translation>After-action report…</translation>
     </message>
     <message>
-      <source>为复盘档案或正在记录的推演生成演练评估报告(HTML, 可选PDF)</source>
-      <translation>Write the after-action report (HTML, optionally PDF) of the open archive or of the drill being recorded</translation>
+      <source>为复盘档案或正在记录的推演生成演练评估报告(按文件扩展名生成 HTML 或 PDF)</source>
+      <translation>Write the after-action report (HTML or PDF, by the file extension) of the open archive or of the drill being recorded</translation>
     </message>
     <message>
       <source>保存截图...</source>
