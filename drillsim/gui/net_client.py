@@ -44,13 +44,14 @@ from drillsim.gui.eventtext import EventText
 from drillsim.gui.mapview import MapView
 from drillsim.net.client import SeatClient, ThreadedClient, server_url
 from drillsim.net.seatmap import SeatMap
+from drillsim.report.build import OP_LABELS
 from drillsim.scenario.model import ORDER_OPS
 
-OP_ZH = {"dispatch": "调派队伍", "recall": "召回队伍", "move_supplies": "调运物资", "open_shelter": "开放避难场所",
-         "close_shelter": "关闭避难场所", "evacuate": "组织转移", "evacuate_area": "区域转移", "close_road": "封闭道路",
-         "open_road": "开放道路", "activate_contract": "启用协议储备", "start_production": "启动产能储备",
-         "set_response_level": "启动响应", "issue_warning": "发布预警", "request_support": "请求支援",
-         "approve_request": "批准请求"}
+
+def op_label(op: str) -> str:
+    """An order's name as the reader's language says it, the same words as the report's."""
+    zh, en = OP_LABELS.get(op, (op, op))
+    return pick({"zh": zh, "en": en})
 
 
 def parse_args_text(text: str) -> dict[str, Any]:
@@ -161,7 +162,7 @@ class NetSeatWindow:
         self.op = QComboBox()
         self.op.setObjectName("netOp")
         for op in ORDER_OPS:
-            self.op.addItem(T(OP_ZH.get(op, op)) + f" ({op})", op)
+            self.op.addItem(op_label(op) + f" ({op})", op)
         self.args = QLineEdit()
         self.args.setObjectName("netArgs")
         self.args.setPlaceholderText(T("参数，如 unit=fire1-1 task=i1/rescue"))
@@ -315,7 +316,7 @@ class NetSeatWindow:
             return None
         fut = self.runner.call(self.client.order(op, **args))
         seq = fut.result(timeout=5)
-        self.sent[seq] = f"{T(OP_ZH.get(op, op))}"
+        self.sent[seq] = op_label(op)
         self.receipts.appendPlainText(f"#{seq} {self.sent[seq]} {T('已发送')}")
         self.args.clear()
         return seq
