@@ -1086,38 +1086,6 @@
       <translation>Tier</translation>
     </message>
     <message>
-      <source>召回队伍</source>
-      <translation>Recall unit</translation>
-    </message>
-    <message>
-      <source>关闭避难场所</source>
-      <translation>Close shelter</translation>
-    </message>
-    <message>
-      <source>区域转移</source>
-      <translation>Evacuate area</translation>
-    </message>
-    <message>
-      <source>封闭道路</source>
-      <translation>Close road</translation>
-    </message>
-    <message>
-      <source>开放道路</source>
-      <translation>Open road</translation>
-    </message>
-    <message>
-      <source>启用协议储备</source>
-      <translation>Activate contract reserve</translation>
-    </message>
-    <message>
-      <source>启动产能储备</source>
-      <translation>Start production</translation>
-    </message>
-    <message>
-      <source>批准请求</source>
-      <translation>Approve request</translation>
-    </message>
-    <message>
       <source>本席位队伍</source>
       <translation>This seat's units</translation>
     </message>
