@@ -239,3 +239,24 @@ def test_bad_archive_no_traceback_from_the_command(tmp_path):
     r = subprocess.run([sys.executable, "-m", "drillsim.cli.main", "report", str(bad), "--pdf", str(tmp_path / "x.pdf")],
                        capture_output=True, text=True)
     assert r.returncode == 2 and r.stderr.strip() == f"{bad}:1:1: archive not found; check the path"
+
+
+def test_key_hazard_events_say_what_the_event_log_says(drill, built):
+    """The timeline's key hazard events are drillsim.exercise.wording's sentences (the app's event log),
+    with places named from the rebuilt map."""
+    import html as html_mod
+
+    from drillsim.exercise.wording import TableNames, describe
+    from drillsim.report.facts import KEY_HAZARD_EVENTS
+    from drillsim.report.maps import open_map
+
+    text = built[0].read_text(encoding="utf-8")
+    timeline = html_mod.unescape(text.split('id="timeline"')[1].split("</section>")[0])
+    with Archive.open(drill) as a:
+        md, _ = open_map(a)
+        names = TableNames(places={pid: p.name for pid, p in md.places.items()})
+        evs = [e for e in a.events() if e.type in KEY_HAZARD_EVENTS]
+    assert {e.type for e in evs} >= {"hazard.started", "chemical.release", "chemical.advice"}
+    for e in evs:
+        assert describe(e, "zh", names) in timeline, e.type
+    assert "澜溪氯碱化工有限公司" in timeline  # the plant by name, not plant_cl

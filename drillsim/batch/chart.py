@@ -17,8 +17,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from drillsim.batch.stats import VariantStats, varying
-from drillsim.batch.table import Labels, kpi_label
 from drillsim.core.i18n import pick, tr
+from drillsim.exercise.wording import kpi_label
 from drillsim.report.charts import PALETTE, rc
 
 MAX_PANELS = 6
@@ -39,7 +39,7 @@ def pick_kpis(stats: list[VariantStats], limit: int = MAX_PANELS) -> list[str]:
 
 
 def draw(rows: list[dict[str, Any]], stats: list[VariantStats], path: Path, name: dict[str, str],
-         labels: Labels, components: Labels | None = None, short: dict[int, str] | None = None) -> Path:
+         short: dict[int, str] | None = None) -> Path:
     keys = pick_kpis(stats)
     short = short or {vs.index: vs.label for vs in stats}
     # long names do not fit under a box: number them as in the table, listed under the panels
@@ -74,7 +74,7 @@ def draw(rows: list[dict[str, Any]], stats: list[VariantStats], path: Path, name
             ax.errorbar([p + 0.33 for p in pos], means, yerr=[lo, hi], fmt="o", color="#222", ms=4,
                         capsize=3, lw=1.2)
             ax.set_xticks(pos, names, fontsize=8)
-            ax.set_title(kpi_label(k, labels, components), fontsize=10)
+            ax.set_title(kpi_label(k), fontsize=10)
             ax.grid(True, axis="y", alpha=0.3)
             ax.spines[["top", "right"]].set_visible(False)
         note = tr("箱体：P25–P75，须：P5–P95，橙线：中位数；黑点与竖线：均值及其 95% 置信区间",

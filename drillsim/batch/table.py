@@ -1,6 +1,6 @@
 """The terminal summary of a batch: one row per KPI, one column per variant.
 
-Labels come from the caller (the CLI's KPI labels), as for reports; the table
+KPIs are named as everywhere else (:func:`drillsim.exercise.wording.kpi_label`); the table
 shows KPIs that differ between runs, and lists the ones every run shares.
 """
 
@@ -11,20 +11,7 @@ from rich.table import Table
 
 from drillsim.batch.stats import Summary, VariantStats, varying
 from drillsim.core.i18n import pick, tr
-
-Labels = dict[str, tuple[str, str]]
-
-
-def kpi_label(key: str, labels: Labels, components: Labels | None = None) -> str:
-    if key in labels:
-        return tr(*labels[key])
-    head, _, sub = key.partition(".")
-    if sub and head == "score_components" and components and sub in components:
-        zh, en = components[sub]
-        return tr(f"评分·{zh}", f"Score: {en}")
-    if sub and head in labels:
-        return f"{tr(*labels[head])} · {sub}"
-    return key
+from drillsim.exercise.wording import kpi_label
 
 
 def _num(x: float) -> str:
@@ -56,8 +43,7 @@ def cell(s: Summary | None, diff: Summary | None = None) -> str:
     return text
 
 
-def print_table(name: dict[str, str], stats: list[VariantStats], labels: Labels,
-                components: Labels | None = None, console: Console | None = None,
+def print_table(name: dict[str, str], stats: list[VariantStats], console: Console | None = None,
                 short: dict[int, str] | None = None) -> None:
     """``short``: column headings by variant index (the full labels are listed under the table)."""
     console = console or Console()
@@ -70,7 +56,7 @@ def print_table(name: dict[str, str], stats: list[VariantStats], labels: Labels,
         head = (short or {}).get(vs.index, vs.label)
         table.add_column(f"#{vs.index} {head}\n({tr('运行', 'runs')} {vs.runs})", justify="right", overflow="fold")
     for k in keys:
-        table.add_row(kpi_label(k, labels, components),
+        table.add_row(kpi_label(k),
                       *[cell(vs.kpis.get(k), vs.diff.get(k)) for vs in stats])
     console.print(table)
     if len(stats) > 1:
@@ -82,5 +68,5 @@ def print_table(name: dict[str, str], stats: list[VariantStats], labels: Labels,
                      "over the same seeds ±95% CI half-width, * where that interval excludes 0 (a real difference)"))
     same = [k for vs in stats[:1] for k in vs.kpis if k not in keys]
     if same:
-        shown = ", ".join(f"{kpi_label(k, labels, components)} {_num(stats[0].kpis[k].mean)}" for k in same)
+        shown = ", ".join(f"{kpi_label(k)} {_num(stats[0].kpis[k].mean)}" for k in same)
         console.print(tr(f"各次运行相同：{shown}", f"Same in every run: {shown}"))

@@ -15,7 +15,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from drillsim.cli.common import apply_lang, print_json
-from drillsim.cli.summary import COMPONENT_LABELS, KPI_LABELS
 from drillsim.core.errors import InputError, Problem
 from drillsim.core.i18n import tr
 
@@ -110,8 +109,7 @@ def run(args: argparse.Namespace) -> int:
     stats = summarise(rows, batch.labels)
     chart = None
     if rows and not args.no_chart:
-        chart = draw(rows, stats, chart_path(out), batch.name, KPI_LABELS, COMPONENT_LABELS,
-                     {v.index: v.short for v in batch.variants})
+        chart = draw(rows, stats, chart_path(out), batch.name, {v.index: v.short for v in batch.variants})
     res = {"results": str(out), "chart": str(chart) if chart else None, "runs": total,
            "ran": outcome.done, "reused": total - len(todo), "failed": outcome.failed,
            "retries": outcome.retries, "wall_s": round(outcome.wall_s, 2),
@@ -123,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(res)
     else:
-        print_table(batch.name, stats, KPI_LABELS, COMPONENT_LABELS, short={v.index: v.short for v in batch.variants})
+        print_table(batch.name, stats, short={v.index: v.short for v in batch.variants})
         print(tr(f"结果：{out}（{len(rows)} 行；本次运行 {outcome.done} 次，沿用 {res['reused']} 次，"
                  f"用时 {outcome.wall_s:.1f} 秒）", f"results: {out} ({len(rows)} rows; ran {outcome.done}, "
                  f"reused {res['reused']}, {outcome.wall_s:.1f} s)"))

@@ -31,7 +31,7 @@ def _fmt(v) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from drillsim.cli.summary import label
+    from drillsim.exercise.wording import kpi_label
     from drillsim.record.archive import Archive
     from drillsim.record.rerun import compare
 
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     table.add_column(f"B {args.b.name}", justify="right")
     table.add_column(tr("差值 B-A", "B - A"), justify="right")
     for r in res["kpis"]:
-        table.add_row(label(r["kpi"]), _fmt(r["a"]), _fmt(r["b"]), "" if r["delta"] in (None, 0) else f"{r['delta']:+g}")
+        table.add_row(kpi_label(r["kpi"]), _fmt(r["a"]), _fmt(r["b"]), "" if r["delta"] in (None, 0) else f"{r['delta']:+g}")
     console = Console(width=110)
     console.print(table)
     d = res["first_divergence"]

@@ -63,11 +63,11 @@ def run(args: argparse.Namespace) -> int:
         print(tr(f"未通行道路: {len(st['roads_not_open'])} 条", f"Roads not open: {len(st['roads_not_open'])}"))
     for h in st["hazards"]:
         print(tr(f"灾害 {h['id']} ({h['type']}): {h['events']} 条事件", f"Hazard {h['id']} ({h['type']}): {h['events']} events"))
-    from drillsim.cli.summary import label
+    from drillsim.exercise.wording import kpi_label
 
     for k, v in st["kpis"].items():
         if v is not None and not isinstance(v, dict):
-            print(f"  {label(k)}: {v}")
+            print(f"  {kpi_label(k)}: {v}")
     return 0
 
 

@@ -55,7 +55,6 @@ def _writable(path: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from drillsim.cli.summary import COMPONENT_LABELS, KPI_LABELS
     from drillsim.report.charts import cjk_font
     from drillsim.report.export import write_report
 
@@ -73,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
                  "请安装 fonts-noto-cjk 或 fonts-wqy-microhei",
                  "warning: no CJK font (Noto Sans CJK SC / WenQuanYi Micro Hei); Chinese in charts and the PDF "
                  "will not render; install fonts-noto-cjk or fonts-wqy-microhei"), file=sys.stderr)
-    res = write_report(files, outs, lang(), KPI_LABELS, COMPONENT_LABELS, maps=not args.no_maps)
+    res = write_report(files, outs, lang(), maps=not args.no_maps)
     msg = [tr(f"{p}（{n} 页）", f"{p} ({n} pages)") if n else str(p) for p, n in res.written]
     score = "—" if res.score is None else f"{res.score:.1f}"
     runs = tr(f"；对比 {len(files)} 次演练", f"; {len(files)} runs compared") if len(files) > 1 else ""

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QWidget
 
 from drillsim.core import i18n as core_i18n
 from drillsim.core.paths import ui_dir
+from drillsim.exercise.wording import UNIT_STATUS, clock, label
 
 CONTEXT = "DrillSim"
 CJK_FAMILIES = ["Noto Sans CJK SC", "WenQuanYi Micro Hei", "Source Han Sans SC", "Microsoft YaHei",
@@ -143,13 +144,8 @@ def child(w: QWidget, cls: type, name: str) -> Any:
 
 
 # ---------------------------------------------------------------------- formatting
-def fmt_min(t: float | None) -> str:
-    """Sim minutes as T+HH:MM."""
-    if t is None:
-        return "-"
-    t = max(0.0, float(t))
-    h, m = divmod(int(round(t)), 60)
-    return f"T+{h:02d}:{m:02d}"
+fmt_min = clock
+"""Sim minutes as T+HH:MM (:func:`drillsim.exercise.wording.clock`)."""
 
 
 def clock_text(start, t: float) -> str:
@@ -159,20 +155,13 @@ def clock_text(start, t: float) -> str:
     return f"{fmt_min(t)}  {wall:%m-%d %H:%M}"
 
 
-STATUS_ZH = {"idle": "待命", "enroute": "出动途中", "working": "现场处置", "transporting": "转运中",
-             "returning": "返回驻地", "stuck": "受阻", "recalled": "已撤回"}
 STATUS_COLORS = {"idle": "#2e7d32", "enroute": "#1565c0", "working": "#c62828", "transporting": "#6a1b9a",
                  "returning": "#00838f", "stuck": "#ff6f00", "recalled": "#616161"}
-ROAD_STATUS_ZH = {"open": "通行", "damaged": "受损", "closed": "中断", "flooded": "积水", "contaminated": "污染"}
-MSEL_STATUS_ZH = {"ready": "待发", "sent": "已下发", "answered": "已响应", "missed": "超时未响应",
-                  "cancelled": "已取消"}
-WARNING_ZH = {"red": "红色", "orange": "橙色", "yellow": "黄色", "blue": "蓝色"}
 KIND_ZH = {"depot": "物资库", "shelter": "避难场所", "hospital": "医院", "community": "社区/村",
            "plant": "化工企业", "forest": "林场", "reservoir": "水库", "command_post": "指挥部",
            "station": "队伍驻地"}
-TASK_ZH = {"rescue": "搜救", "transport": "伤员转运", "deliver": "物资配送", "clear_road": "道路抢通",
-           "evacuate": "群众转移"}
 
 
 def status_text(s: str) -> str:
-    return T(STATUS_ZH.get(s, s))
+    """A unit status for a table cell or a legend (:data:`drillsim.exercise.wording.UNIT_STATUS`)."""
+    return label(UNIT_STATUS, s, cap=True)

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QSpinBox,
 )
 
-from drillsim.gui.common import TASK_ZH, WARNING_ZH, T, child, fmt_min, load_ui, pick, status_text
+from drillsim.exercise.wording import TASK_KINDS, WARNING_COLORS, label, op_label
+from drillsim.gui.common import T, child, fmt_min, load_ui, pick, status_text
 
 
 class FormDialog:
@@ -96,7 +97,7 @@ class DispatchDialog(FormDialog):
         items = []
         for t in tasks:
             inc = board.incidents.get(t.incident)
-            items.append((f"{pick(inc.name) if inc else t.incident} · {T(TASK_ZH.get(t.kind, t.kind))} "
+            items.append((f"{pick(inc.name) if inc else t.incident} · {label(TASK_KINDS, t.kind, cap=True)} "
                           f"({t.done_qty:g}/{t.quantity:g})", t.id))
         self.tasks = self.combo("taskCombo", items, task)
         self.units = self.c(QComboBox, "unitCombo")
@@ -197,7 +198,7 @@ class WarningDialog(FormDialog):
     def __init__(self, main) -> None:
         super().__init__(main)
         self.seats_combo()
-        self.combo("colorCombo", [(T(WARNING_ZH[c]) + T("预警"), c) for c in ("red", "orange", "yellow", "blue")])
+        self.combo("colorCombo", [(label(WARNING_COLORS, c, cap=True) + T("预警"), c) for c in ("red", "orange", "yellow", "blue")])
         w = self.sim.world
         self.combo("scopeCombo", [(T("全部社区"), "all")] + [(pick(w.places[c].name), c) for c in w.residents])
         lst: QListWidget = self.c(QListWidget, "channelList")
@@ -269,8 +270,9 @@ class InjectDialog(FormDialog):
                 "satellite": "卫星电话", "in_person": "当面", "sms": "短信"}
     EFFECTS = {"": "无", "close_road": "道路中断", "incident": "新增事件(在场所)", "trigger_hazard": "触发次生灾害",
                "comms_down": "席位通信中断", "comms_up": "席位通信恢复", "shelter_full": "避难场所满员"}
-    OPS = {"": "无", "issue_warning": "发布预警", "set_response_level": "启动响应", "evacuate": "组织转移",
-           "dispatch": "调派队伍", "move_supplies": "调运物资", "request_support": "请求支援", "open_shelter": "开放避难场所"}
+    OPS = ("issue_warning", "set_response_level", "evacuate", "dispatch", "move_supplies", "request_support",
+           "open_shelter")
+    """Expected actions offered, named as the report names them (:data:`drillsim.exercise.wording.OP_LABELS`)."""
 
     def __init__(self, main, inject_id: str | None = None) -> None:
         super().__init__(main)
@@ -278,7 +280,7 @@ class InjectDialog(FormDialog):
         s = self.session
         self.combo("toCombo", [(pick(x.name), x.id) for x in s.seats.seats.values()])
         self.combo("deliveryCombo", [(T(v), k) for k, v in self.DELIVERY.items()])
-        self.combo("expectedCombo", [(T(v), k) for k, v in self.OPS.items()])
+        self.combo("expectedCombo", [(T("无"), "")] + [(op_label(op, cap=True), op) for op in self.OPS])
         self.effect = self.combo("effectCombo", [(T(v), k) for k, v in self.EFFECTS.items()])
         self.effect.currentIndexChanged.connect(self._targets)
         self._targets()

@@ -390,7 +390,6 @@ class MainWindow(QObject):
         the path is shown in the status bar."""
         from PySide6.QtGui import QGuiApplication
 
-        from drillsim.cli.summary import COMPONENT_LABELS, KPI_LABELS
         from drillsim.report.charts import cjk_font
         from drillsim.report.export import write_report
 
@@ -401,7 +400,7 @@ class MainWindow(QObject):
         outs = [Path(out)] + ([Path(pdf)] if pdf is not None else [])
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            res = write_report([src], outs, self.app.lang, KPI_LABELS, COMPONENT_LABELS)
+            res = write_report([src], outs, self.app.lang)
         except Exception as e:  # noqa: BLE001 - shown to the user, not a traceback
             self.status(T("生成评估报告失败") + f": {e}")
             return None

@@ -39,11 +39,10 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
+from drillsim.exercise.wording import ROAD_STATUS, TASK_KINDS, label
 from drillsim.gui.common import (
     KIND_ZH,
-    ROAD_STATUS_ZH,
     STATUS_COLORS,
-    TASK_ZH,
     T,
     app_font,
     fmt_min,
@@ -771,7 +770,7 @@ class MapView(QGraphicsView):
                         lines.append(f"{T('预计到达')}: {fmt_min(row['eta'])}")
                 else:
                     if u.task is not None:
-                        lines.append(f"{T('任务')}: {u.task.id} ({T(TASK_ZH.get(u.task.kind, u.task.kind))})")
+                        lines.append(f"{T('任务')}: {u.task.id} ({label(TASK_KINDS, u.task.kind, cap=True)})")
                     if u.eta is not None:
                         lines.append(f"{T('预计到达')}: {fmt_min(u.eta)}")
             elif kind == "place" and key in sim.world.places:
@@ -798,7 +797,7 @@ class MapView(QGraphicsView):
                 lines.append(f"{T('优先级')}: {inc.priority}  {T('报告')}: {fmt_min(inc.reported)}")
                 for tid in inc.tasks:
                     t = sim.board.tasks[tid]
-                    lines.append(f"· {T(TASK_ZH.get(t.kind, t.kind))} {t.done_qty:g}/{t.quantity:g}")
+                    lines.append(f"· {label(TASK_KINDS, t.kind, cap=True)} {t.done_qty:g}/{t.quantity:g}")
         if sim is not None:
             x, y = scene_pt.x(), -scene_pt.y()
             for h in sim.hazards.values():
@@ -879,7 +878,7 @@ class MapView(QGraphicsView):
         if self.layer_visible("road_status"):
             for s, (col, _, style) in ROAD_STATUS_STYLE.items():
                 rows.append(("dash" if style == Qt.PenStyle.DashLine else "line", col,
-                             T("道路") + ("" if lang() == "zh" else " ") + T(ROAD_STATUS_ZH[s])))
+                             T("道路") + ("" if lang() == "zh" else " ") + label(ROAD_STATUS, s)))
         if self.layer_visible("incidents"):
             rows.append(("tri", PRIORITY_COLORS[1], T("事件(优先级1)")))
             rows.append(("tri", PRIORITY_COLORS[2], T("事件(优先级2)")))

@@ -39,19 +39,12 @@ from PySide6.QtWidgets import (
 )
 
 from drillsim.core.events import Event
+from drillsim.exercise.wording import EventWords, op_label
 from drillsim.gui.common import T, fmt_min, pick, status_text
-from drillsim.gui.eventtext import EventText
 from drillsim.gui.mapview import MapView
 from drillsim.net.client import SeatClient, ThreadedClient, server_url
 from drillsim.net.seatmap import SeatMap
-from drillsim.report.build import OP_LABELS
 from drillsim.scenario.model import ORDER_OPS
-
-
-def op_label(op: str) -> str:
-    """An order's name as the reader's language says it, the same words as the report's."""
-    zh, en = OP_LABELS.get(op, (op, op))
-    return pick({"zh": zh, "en": en})
 
 
 def parse_args_text(text: str) -> dict[str, Any]:
@@ -92,7 +85,7 @@ class NetSeatWindow:
         self.bridge.message.connect(self.on_message)
         client.on_message = self.bridge.message.emit  # called on the network thread; queued to Qt
         self.runner = ThreadedClient(client)
-        self.fmt = EventText(None)
+        self.fmt = EventWords()
         self.role = "seat"
         self.sent: dict[int, str] = {}
         self.seat_map: SeatMap | None = None
@@ -162,7 +155,7 @@ class NetSeatWindow:
         self.op = QComboBox()
         self.op.setObjectName("netOp")
         for op in ORDER_OPS:
-            self.op.addItem(op_label(op) + f" ({op})", op)
+            self.op.addItem(op_label(op, cap=True) + f" ({op})", op)
         self.args = QLineEdit()
         self.args.setObjectName("netArgs")
         self.args.setPlaceholderText(T("参数，如 unit=fire1-1 task=i1/rescue"))

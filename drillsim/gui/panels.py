@@ -28,11 +28,16 @@ from PySide6.QtWidgets import (
 
 from drillsim.core.events import Event
 from drillsim.exercise.seat_view import SeatFilter
+from drillsim.exercise.wording import (
+    INJECT_STATUS,
+    TASK_KINDS,
+    WARNING_COLORS,
+    EventWords,
+    SimNames,
+    label,
+)
 from drillsim.gui.common import (
-    MSEL_STATUS_ZH,
     STATUS_COLORS,
-    TASK_ZH,
-    WARNING_ZH,
     T,
     child,
     fmt_min,
@@ -40,7 +45,6 @@ from drillsim.gui.common import (
     pick,
     status_text,
 )
-from drillsim.gui.eventtext import EventText
 
 MSEL_COLORS = {"ready": "#eceff1", "sent": "#fff3e0", "answered": "#e8f5e9", "missed": "#ffebee", "cancelled": "#f5f5f5"}
 DEFAULT_CHECKLIST = [
@@ -72,11 +76,6 @@ def set_cell(table: QTableWidget, r: int, c: int, text: str, bg: str | None = No
     return changed
 
 
-def describe(ev: Event, sim=None, session=None) -> str:
-    """One readable line for an event (see :mod:`drillsim.gui.eventtext`)."""
-    return EventText(sim, session).text(ev)
-
-
 # ---------------------------------------------------------------------- seat views in replay
 # Who sees which archived event, for the replay log's seat-view filter: the engine's rules,
 # shared with networked drills and ``drillsim replay --seat``.
@@ -96,7 +95,8 @@ class EventModel(QAbstractTableModel):
         self.prefix = ""
         self.seat = ""
         self.search = ""
-        self.fmt = EventText(sim)
+        self.fmt = EventWords(SimNames(sim))
+        """The log's sentences (:mod:`drillsim.exercise.wording`, the report's words), in the app's language."""
         self.archive_seats: ArchiveSeats | None = None
         """Replay: seat visibility for archived events (``session`` is None then)."""
         self.now = 0.0
@@ -125,7 +125,7 @@ class EventModel(QAbstractTableModel):
         self.beginResetModel()
         self.sim = sim
         self.all = list(events)
-        self.fmt.reset(sim, self.session)
+        self.fmt.reset(SimNames(sim, self.session))
         for e in self.all:
             self.fmt.observe(e)
             if self.archive_seats is not None:
@@ -370,7 +370,7 @@ class DirectorConsole:
             set_cell(self.msel, r, 2, to_name, bg, tip=to_name)
             msg = pick(inj.message)
             refit |= set_cell(self.msel, r, 3, msg, bg, tip=msg)
-            set_cell(self.msel, r, 4, T(MSEL_STATUS_ZH.get(inj.status, inj.status)), bg)
+            set_cell(self.msel, r, 4, label(INJECT_STATUS, inj.status, cap=True), bg)
         if refit:
             self._fit_rows()
         reqs = list(s.seats.requests.values())
@@ -469,7 +469,7 @@ class TraineeConsole:
             warned[w["color"]] = warned.get(w["color"], 0) + 1
         parts = [f"{T('响应级别')}: " + (f"{lvl}{T('级')}" if lvl else T("未启动"))]
         if warned:
-            parts.append(T("预警") + ": " + ", ".join(f"{T(WARNING_ZH.get(c, c))} {n}" for c, n in warned.items()))
+            parts.append(T("预警") + ": " + ", ".join(f"{label(WARNING_COLORS, c, cap=True)} {n}" for c, n in warned.items()))
         if seat in seats.seats and not seats.seats[seat].comms_ok:
             parts.append("<span style='color:#c62828'>" + T("通信中断，信息延迟") + "</span>")
         pend = [q for q in seats.requests.values() if q["to"] == seat and q["status"] == "pending"]
@@ -515,10 +515,10 @@ class TraineeConsole:
             for k, tid in enumerate(inc.tasks):
                 t = sim.board.tasks[tid]
                 c = it.child(k)
-                label = f"{T(TASK_ZH.get(t.kind, t.kind))} ({tid})"
-                if c.text(0) != label:
-                    c.setText(0, label)
-                    c.setToolTip(0, label)
+                text = f"{label(TASK_KINDS, t.kind, cap=True)} ({tid})"
+                if c.text(0) != text:
+                    c.setText(0, text)
+                    c.setToolTip(0, text)
                 c.setText(2, f"{t.done_qty:g}/{t.quantity:g}")
                 who = ", ".join(sorted(t.units))
                 if c.text(3) != who:

@@ -6,13 +6,14 @@
     from drillsim.report import build_report, write_html, write_pdf
 
     with Archive.open("quake.drill") as a:
-        rep = build_report(a, lang="zh", kpi_labels=KPI_LABELS, component_labels=COMPONENT_LABELS)
+        rep = build_report(a, lang="zh")
     write_html(rep, "quake.html")      # one self-contained file, charts as base64 PNG
     write_pdf(rep, "quake.pdf")        # matplotlib PdfPages, no browser needed
 
 Everything comes from the archive: KPIs and score are recomputed from its events
 (:class:`drillsim.response.kpis.KpiTracker`, :func:`drillsim.exercise.scoring.score`),
-the timeline, charts, notes and findings read the same events. See docs/report.md.
+the timeline, charts, notes and findings read the same events. Names of orders and KPIs and the
+sentences of events are :mod:`drillsim.exercise.wording`'s, as in the app. See docs/report.md.
 """
 
 from __future__ import annotations
@@ -20,14 +21,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from drillsim.report.build import Labels, Report, build
+from drillsim.report.build import Report, build
 from drillsim.report.facts import Facts, collect
 
 __all__ = ["Facts", "Report", "build_report", "collect", "render_html", "write_html", "write_pdf"]
 
 
-def build_report(archive: Any, lang: str = "zh", kpi_labels: Labels | None = None,
-                 component_labels: Labels | None = None, compare_with: Any = None, maps: bool = True) -> Report:
+def build_report(archive: Any, lang: str = "zh", compare_with: Any = None, maps: bool = True) -> Report:
     """The report model for ``archive``; ``compare_with`` one or more other open Archives for a
     side-by-side section (KPIs, overlaid curves, where each run first departs from ``archive``);
     ``maps=False`` leaves out the key-moment maps."""
@@ -46,7 +46,7 @@ def build_report(archive: Any, lang: str = "zh", kpi_labels: Labels | None = Non
             fb = collect(b, verify_chain=False)
             runs.append({"path": str(b.path), "facts": fb, "score": score(fb.kpis).get("score"),
                          "cmp": compare(archive, b)})
-    return build(facts, lang, kpi_labels, component_labels, runs, version=drillsim.__version__,
+    return build(facts, lang, runs, version=drillsim.__version__,
                  archive=archive if maps else None, path=str(archive.path))
 
 

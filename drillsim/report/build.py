@@ -5,9 +5,8 @@ a list of sections, each a list of blocks (paragraph, key-value list, table, cha
 bullet list). The HTML template and the PDF writer render the same model, so both
 say the same thing. Chinese first (``lang="zh"``), English with ``lang="en"``.
 
-KPI and score-component labels are passed in by the caller (the CLI hands over
-``drillsim.cli.summary.KPI_LABELS``): the report layer sits below the CLI and may
-not import it.
+Names of orders, KPIs, score components, hazards and the key hazard events' sentences come from
+:mod:`drillsim.exercise.wording`, the words the app and the terminal use too.
 """
 
 from __future__ import annotations
@@ -16,33 +15,22 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from drillsim.core.events import Event
+from drillsim.exercise.wording import (
+    COMPONENT_LABELS,
+    OP_LABELS,
+    WARNING_COLORS,
+    Labels,
+    Names,
+    TableNames,
+    describe,
+    kpi_label,
+    label,
+)
 from drillsim.report.facts import LEVELS, Facts, seat_for_incident, seat_for_level
 
-Labels = dict[str, tuple[str, str]]
-
-# orders a trainee can give (drillsim.exercise.order_file.ALL_OPS), as a reader names them
-OP_LABELS: Labels = {
-    "dispatch": ("调派队伍", "dispatch a team"), "move_supplies": ("调运物资", "move supplies"),
-    "open_shelter": ("开放避难场所", "open a shelter"), "close_shelter": ("关闭避难场所", "close a shelter"),
-    "evacuate": ("组织转移", "evacuate"), "evacuate_area": ("区域转移", "evacuate an area"),
-    "close_road": ("交通管制", "close a road"), "open_road": ("解除管制", "reopen a road"),
-    "recall": ("召回队伍", "recall a team"), "activate_contract": ("启动协议储备", "activate a contract reserve"),
-    "start_production": ("启动产能储备", "start production"), "set_response_level": ("启动/调整响应级别", "set the response level"),
-    "issue_warning": ("发布预警", "issue a warning"), "request_support": ("请求支援", "request support"),
-    "approve_request": ("批复支援请求", "approve a request"),
-}
-WARNING_COLORS: Labels = {"red": ("红色", "red"), "orange": ("橙色", "orange"), "yellow": ("黄色", "yellow"),
-                          "blue": ("蓝色", "blue")}
 RATINGS: Labels = {"观察": ("观察", "observation"), "做得好": ("做得好", "strength"),
                    "需改进": ("需改进", "needs improvement"), "问题": ("问题", "problem")}
-HAZARDS: Labels = {"chemical": ("危化品泄漏", "chemical release"), "earthquake": ("地震", "earthquake"),
-                   "flood": ("洪水", "flood"), "wildfire": ("森林火灾", "wildfire")}
-# KPIs missing from the CLI's table; used only when the caller's labels lack them
-EXTRA_KPI_LABELS: Labels = {
-    "people_displaced": ("无家可归人数", "People displaced"),
-    "people_sheltered": ("自行到达避难场所人数", "Displaced people sheltered"),
-    "supplies_loaded_by_tier": ("各级储备装车(件)", "Items loaded by tier"),
-}
 # a zero here is worth showing; other zero KPIs are needs that never arose
 ZERO_MEANINGFUL = {"incidents_unreached", "orders_rejected", "injects_missed", "deaths"}
 
@@ -78,12 +66,11 @@ class Report:
 
 
 class Lang:
-    def __init__(self, lang: str, kpi_labels: Labels | None, component_labels: Labels | None,
-                 start: datetime | None) -> None:
+    def __init__(self, lang: str, start: datetime | None, names: Names | None = None) -> None:
         self.lang = lang
-        self.kpi_labels = {**EXTRA_KPI_LABELS, **(kpi_labels or {})}
-        self.component_labels = component_labels or {}
         self.start = start
+        self.names = names or Names()
+        """Place and seat names for event sentences (places only when the map could be rebuilt)."""
 
     def t(self, zh: str, en: str) -> str:
         return zh if self.lang == "zh" else en
@@ -94,14 +81,13 @@ class Lang:
         return "" if v is None else str(v)
 
     def lab(self, table: Labels, key: Any) -> str:
-        pair = table.get(str(key))
-        return self.t(*pair) if pair else str(key)
+        return label(table, key, self.lang)
 
     def kpi(self, key: str) -> str:
-        return self.lab(self.kpi_labels, key)
+        return kpi_label(key, self.lang)
 
     def comp(self, key: str) -> str:
-        return self.lab(self.component_labels, key)
+        return self.lab(COMPONENT_LABELS, key)
 
     def op(self, op: Any) -> str:
         return self.lab(OP_LABELS, op) if op else "—"
@@ -159,18 +145,13 @@ def seat_name(f: Facts, L: Lang, seat: Any, short: bool = False) -> str:
     return L.text(s["name"]) if short else f"{L.text(s['name'])} ({seat})"
 
 
-def build(f: Facts, lang: str = "zh", kpi_labels: Labels | None = None, component_labels: Labels | None = None,
-          compare: list[dict[str, Any]] | None = None, version: str = "", archive: Any = None,
-          path: str = "") -> Report:
+def build(f: Facts, lang: str = "zh", compare: list[dict[str, Any]] | None = None, version: str = "",
+          archive: Any = None, path: str = "") -> Report:
     """The report in ``lang``. ``compare``: the other runs, each ``{"path", "facts", "score", "cmp"}``
     (``cmp`` from :func:`drillsim.record.rerun.compare` against this run); ``archive`` (the open
     Archive) adds the key-moment maps; ``path`` names this run in the comparison."""
     from drillsim.report import charts as ch
 
-    L = Lang(lang, kpi_labels, component_labels, _start(f))
-    name = L.text(f.meta.get("scenario_name")) or L.text((f.scenario.get("meta") or {}).get("name")) or "—"
-    title = L.t("演练评估报告", "After-Action Report")
-    sections = [_cover(f, L, name, version), _summary(f, L), _evaluation(f, L), _timeline(f, L)]
     md, why = None, ""
     if archive is not None:
         from drillsim.report.maps import map_specs, open_map
@@ -178,6 +159,11 @@ def build(f: Facts, lang: str = "zh", kpi_labels: Labels | None = None, componen
         md, why = open_map(archive)
         if md is not None:
             f.exposed = md.exposed_series(f.duration)
+    places = {pid: p.name for pid, p in md.places.items()} if md is not None else {}
+    L = Lang(lang, _start(f), TableNames(places=places, seats={sid: x["name"] for sid, x in f.seats.items() if x.get("name")}))
+    name = L.text(f.meta.get("scenario_name")) or L.text((f.scenario.get("meta") or {}).get("name")) or "—"
+    title = L.t("演练评估报告", "After-Action Report")
+    sections = [_cover(f, L, name, version), _summary(f, L), _evaluation(f, L), _timeline(f, L)]
     specs = ch.chart_specs(f, L)
     if archive is not None:
         mspecs, captions, how = map_specs(md, f, L) if md is not None else ({}, [], why)
@@ -485,48 +471,8 @@ def _t_of(cell: str) -> float:
 
 
 def _hazard_text(h: dict[str, Any], L: Lang) -> str:
-    d, ty = h["data"], h["type"]
-    hid = d.get("id", "")
-    if ty == "hazard.started":
-        return L.t(f"灾害 {hid}（{L.lab(HAZARDS, d.get('hazard'))}）开始", f"Hazard {hid} ({L.lab(HAZARDS, d.get('hazard'))}) starts") + \
-            (L.t(f"，起因：{d['cause']}", f", cause: {d['cause']}") if d.get("cause") else "")
-    if ty == "chemical.release":
-        s = L.t(f"{L.text(d.get('name')) or d.get('substance')}泄漏", f"{L.text(d.get('name')) or d.get('substance')} release")
-        if d.get("rate_kg_s"):
-            s += L.t(f"，速率 {d['rate_kg_s']:g} kg/s", f", {d['rate_kg_s']:g} kg/s")
-        if d.get("mass_kg"):
-            s += L.t(f"，总量 {d['mass_kg']:g} kg", f", {d['mass_kg']:g} kg")
-        if d.get("duration_min"):
-            s += L.t(f"，持续 {d['duration_min']:g} 分钟", f" for {d['duration_min']:g} min")
-        if d.get("stability"):
-            s += L.t(f"，大气稳定度 {d['stability']}", f", stability class {d['stability']}")
-        return s
-    if ty == "chemical.advice":
-        return L.t(f"防护建议（{d.get('place')}，{d.get('zone')}，{d.get('ppm')} ppm）：",
-                   f"Protective advice ({d.get('place')}, {d.get('zone')}, {d.get('ppm')} ppm): ") + L.text(d.get("message"))
-    if ty == "chemical.ended":
-        return L.t(f"泄漏影响结束，累计 AEGL-2 以上暴露 {L.num(d.get('person_minutes'))} 人·分钟",
-                   f"Release over; {L.num(d.get('person_minutes'))} person-minutes above AEGL-2 in all")
-    if ty == "earthquake.mainshock":
-        return L.t(f"主震 M{d.get('magnitude')}，震源深度 {d.get('depth_km')} km，最大烈度 {d.get('max_intensity_roman')}",
-                   f"Mainshock M{d.get('magnitude')}, depth {d.get('depth_km')} km, max intensity {d.get('max_intensity_roman')}")
-    if ty == "earthquake.aftershock":
-        return L.t(f"余震 M{d.get('magnitude')}，最大烈度 {d.get('max_intensity_roman')}",
-                   f"Aftershock M{d.get('magnitude')}, max intensity {d.get('max_intensity_roman')}")
-    if ty == "flood.breach":
-        return L.t(f"溃口 {hid}，宽 {L.num(d.get('width_m'))} m，形成用时 {L.num(d.get('formation_min'))} 分钟",
-                   f"Breach {hid}, {L.num(d.get('width_m'))} m wide, formed over {L.num(d.get('formation_min'))} min")
-    if ty == "hazard.chain":
-        return L.t(f"灾害链：{d.get('source')} 触发 {d.get('target')}（{d.get('place')}，{d.get('field')} = {L.num(d.get('value'))}）",
-                   f"Hazard chain: {d.get('source')} triggers {d.get('target')} ({d.get('place')}, {d.get('field')} = {L.num(d.get('value'))})")
-    if ty == "hazard.warning":
-        return L.t("模型提示：", "Model caveat: ") + L.text(d.get("message"))
-    if ty == "wildfire.ignition":
-        return L.t(f"起火 {hid}（模型 {d.get('model')}）", f"Ignition {hid} (model {d.get('model')})")
-    if ty == "wildfire.contained":
-        return L.t(f"火场 {hid} 得到控制，过火面积 {L.num(d.get('burned_area_ha'))} 公顷",
-                   f"Fire {hid} contained, {L.num(d.get('burned_area_ha'))} ha burned")
-    return ty
+    """A key hazard event in the sentence the app's event log shows."""
+    return describe(Event(h["t"], h["type"], h["data"]), L.lang, L.names)
 
 
 def _charts(f: Facts, L: Lang, specs: dict[str, Any]) -> Section:
@@ -545,7 +491,7 @@ def _maps(L: Lang, specs: dict[str, Any], captions: list[str], how: str) -> Sect
     if not specs:
         return Section("maps", title, [Block("p", text=L.t(f"无法重建地图：{how}", f"The map cannot be rebuilt: {how}"))])
     blocks = [Block("p", text=L.t(
-        "关键时刻：首个灾害开始、每条情况导入下发、未处置事件数首次达到峰值、演练结束。道路按等级着色，封闭/淹没/污染/损毁的道路叠加显示；"
+        "关键时刻：首个灾害开始、每条情况导入下发、未处置事件数首次达到峰值、演练结束。道路按等级着色，中断/淹没/污染/受损的道路叠加显示；"
         "灾害范围为该时刻的烈度（VI 度以上）、毒气 AEGL 分区、淹没水深或过火区（深色为火线）" + how + "。",
         "Key moments: the first hazard, each inject sent, the first peak of open incidents, the end. Roads by class, with "
         "closed / flooded / contaminated / damaged roads drawn over them; the hazard footprint at that minute: intensity "
@@ -803,7 +749,7 @@ def _compare(f: Facts, L: Lang, runs: list[dict[str, Any]], path: str) -> tuple[
         if all(x in (None, {}) for x in row) or (k not in ZERO_MEANINGFUL and all(
                 x in (None, {}, 0, False) for x in row)):
             continue
-        name = L.t("综合评分 (0-100)", "Score (0-100)") if k == "score" else L.kpi(k)
+        name = L.kpi(k)
         cells = [kpi_value(L, k, x) for x in row]
         if len(runs) == 1:  # two runs: also the difference
             a, b = row

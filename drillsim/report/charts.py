@@ -19,6 +19,8 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from drillsim.exercise.wording import SUPPLY_CAUSES
+
 CJK_FONTS = ["Noto Sans CJK SC", "WenQuanYi Micro Hei", "DejaVu Sans"]
 PALETTE = ["#c0392b", "#2471a3", "#229954", "#b9770e", "#7d3c98"]
 
@@ -168,10 +170,9 @@ def chart_specs(f: Any, L: Any) -> dict[str, ChartSpec]:
         tiers = list(dict.fromkeys(tiers))
         tier_name = {"区": L.t("区级实物储备", "regional stock"), "市": L.t("市级实物储备", "city stock"),
                      "县": L.t("县级实物储备", "county stock"), "-": L.t("其他", "other")}
-        causes = {"contract": L.t("协议储备", "contract reserve"), "production": L.t("产能储备", "production")}
 
         def supplies_tier(ax: Any) -> None:
-            names = [tier_name.get(k, k) for k in tiers] + [causes.get(c, c) for c in sup["added"]]
+            names = [tier_name.get(k, k) for k in tiers] + [L.lab(SUPPLY_CAUSES, c) for c in sup["added"]]
             have = [sup["stock"].get(k, 0.0) for k in tiers] + [0.0] * len(sup["added"])
             used = [sup["loaded"].get(k, 0.0) for k in tiers] + list(sup["added"].values())
             x = list(range(len(names)))

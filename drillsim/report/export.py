@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from drillsim.report.build import Labels
-
 FORMATS = {".html": "html", ".htm": "html", ".pdf": "pdf"}
 
 
@@ -30,8 +28,7 @@ class Written:
     report: Any = None
 
 
-def write_report(files: list[str | Path], outs: list[str | Path], lang: str, kpi_labels: Labels | None = None,
-                 component_labels: Labels | None = None, maps: bool = True) -> Written:
+def write_report(files: list[str | Path], outs: list[str | Path], lang: str, maps: bool = True) -> Written:
     """Build the report of ``files[0]`` (compared with ``files[1:]``) and write it to each of ``outs``."""
     from drillsim.record.archive import Archive
     from drillsim.report import build_report, render_html, write_pdf
@@ -41,8 +38,7 @@ def write_report(files: list[str | Path], outs: list[str | Path], lang: str, kpi
             raise ValueError(f"{o}: name the report .html or .pdf")
     with ExitStack() as stack:
         archives = [stack.enter_context(Archive.open(f)) for f in files]
-        rep = build_report(archives[0], lang=lang, kpi_labels=kpi_labels, component_labels=component_labels,
-                           compare_with=archives[1:] or None, maps=maps)
+        rep = build_report(archives[0], lang=lang, compare_with=archives[1:] or None, maps=maps)
     res = Written(score=rep.score, report=rep)
     for o in map(Path, outs):
         tmp = o.with_name(f".{o.name}.part")

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from drillsim.exercise.wording import HAZARDS, ROAD_STATUS, UNIT_STATUS
 from drillsim.hazards.overlay_style import overlay_rgba
 
 MAX_MOMENTS = 8
@@ -28,11 +29,6 @@ ROAD_CLASS_STYLE = {  # class: (colour, width pt) on white paper; major roads da
 ROAD_STATUS_COLORS = {"damaged": "#ff5f00", "closed": "#d50000", "flooded": "#0277bd", "contaminated": "#8e24aa"}
 UNIT_STATUS_COLORS = {"idle": "#90a4ae", "enroute": "#1565c0", "working": "#ef6c00", "transporting": "#6a1b9a",
                       "returning": "#00897b", "stuck": "#000000", "recalled": "#546e7a"}
-ROAD_STATUS_LABEL = {"damaged": ("损毁", "damaged"), "closed": ("封闭/阻断", "closed"), "flooded": ("淹没", "flooded"),
-                     "contaminated": ("污染", "contaminated")}
-UNIT_STATUS_LABEL = {"idle": ("待命", "idle"), "enroute": ("赶赴", "en route"), "working": ("处置中", "working"),
-                     "transporting": ("转运", "transporting"), "returning": ("返回", "returning"),
-                     "stuck": ("受阻", "stuck"), "recalled": ("召回", "recalled")}
 
 
 @dataclass
@@ -274,8 +270,8 @@ class MapData:
         for status, idx in sorted(by_status.items()):
             col = ROAD_STATUS_COLORS.get(status, "#d50000")
             ax.add_artist(self._roads_patch(np.array(idx), col, 2.2, 3, "--" if status == "damaged" else "-"))
-            handles.append(Line2D([], [], color=col, lw=2, label=L.t(f"道路{L.lab(ROAD_STATUS_LABEL, status)}",
-                                                                     f"road {L.lab(ROAD_STATUS_LABEL, status)}")))
+            handles.append(Line2D([], [], color=col, lw=2, label=L.t(f"道路{L.lab(ROAD_STATUS, status)}",
+                                                                     f"road {L.lab(ROAD_STATUS, status)}")))
         for kind, marker, col, zh, en in (("hospital", "P", "#d32f2f", "医院", "hospital"),
                                           ("depot", "s", "#6d4c41", "物资储备库", "depot")):
             pts = [p.at for p in self.places.values() if p.kind == kind]
@@ -322,7 +318,7 @@ class MapData:
             ax.scatter(a[:, 0], a[:, 1], marker="o", s=10 if status == "idle" else 16, c=UNIT_STATUS_COLORS[status],
                        edgecolors="white", linewidths=0.3, zorder=6 if status != "idle" else 4)
             handles.append(Line2D([], [], ls="", marker="o", ms=4, color=UNIT_STATUS_COLORS[status],
-                                  label=L.t(f"队伍·{L.lab(UNIT_STATUS_LABEL, status)}", f"unit {L.lab(UNIT_STATUS_LABEL, status)}")))
+                                  label=L.t(f"队伍·{L.lab(UNIT_STATUS, status)}", f"unit {L.lab(UNIT_STATUS, status)}")))
         x0, x1, y0, y1 = extent
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
@@ -389,9 +385,7 @@ def moment_caption(s: Snapshot, f: Any, L: Any, md: MapData) -> str:
     roads: dict[str, int] = {}
     for st in s.roads_not_open.values():
         roads[st] = roads.get(st, 0) + 1
-    road_txt = L.t("、", ", ").join(f"{L.lab(ROAD_STATUS_LABEL, k)} {v}" for k, v in sorted(roads.items())) or L.t("无", "none")
-    from drillsim.report.build import HAZARDS
-
+    road_txt = L.t("、", ", ").join(f"{L.lab(ROAD_STATUS, k)} {v}" for k, v in sorted(roads.items())) or L.t("无", "none")
     hz = L.t("、", ", ").join(L.t(f"{hid}（{L.lab(HAZARDS, md.hazards[hid].type)}）",
                                    f"{hid} ({L.lab(HAZARDS, md.hazards[hid].type)})") for hid, _, _ in s.hazards) \
         or L.t("无", "none")

@@ -122,90 +122,6 @@
       <translation>The file has errors; fix them and try again:</translation>
     </message>
     <message>
-      <source>待命</source>
-      <translation>Idle</translation>
-    </message>
-    <message>
-      <source>出动途中</source>
-      <translation>En route</translation>
-    </message>
-    <message>
-      <source>现场处置</source>
-      <translation>On scene</translation>
-    </message>
-    <message>
-      <source>转运中</source>
-      <translation>Transporting</translation>
-    </message>
-    <message>
-      <source>返回驻地</source>
-      <translation>Returning</translation>
-    </message>
-    <message>
-      <source>受阻</source>
-      <translation>Stuck</translation>
-    </message>
-    <message>
-      <source>已撤回</source>
-      <translation>Recalled</translation>
-    </message>
-    <message>
-      <source>通行</source>
-      <translation>open</translation>
-    </message>
-    <message>
-      <source>受损</source>
-      <translation>damaged</translation>
-    </message>
-    <message>
-      <source>中断</source>
-      <translation>closed</translation>
-    </message>
-    <message>
-      <source>积水</source>
-      <translation>flooded</translation>
-    </message>
-    <message>
-      <source>污染</source>
-      <translation>contaminated</translation>
-    </message>
-    <message>
-      <source>待发</source>
-      <translation>Ready</translation>
-    </message>
-    <message>
-      <source>已下发</source>
-      <translation>Sent</translation>
-    </message>
-    <message>
-      <source>已响应</source>
-      <translation>Answered</translation>
-    </message>
-    <message>
-      <source>超时未响应</source>
-      <translation>Missed</translation>
-    </message>
-    <message>
-      <source>已取消</source>
-      <translation>Cancelled</translation>
-    </message>
-    <message>
-      <source>红色</source>
-      <translation>Red</translation>
-    </message>
-    <message>
-      <source>橙色</source>
-      <translation>Orange</translation>
-    </message>
-    <message>
-      <source>黄色</source>
-      <translation>Yellow</translation>
-    </message>
-    <message>
-      <source>蓝色</source>
-      <translation>Blue</translation>
-    </message>
-    <message>
       <source>物资库</source>
       <translation>Depot</translation>
     </message>
@@ -240,26 +156,6 @@
     <message>
       <source>队伍驻地</source>
       <translation>Station</translation>
-    </message>
-    <message>
-      <source>搜救</source>
-      <translation>Rescue</translation>
-    </message>
-    <message>
-      <source>伤员转运</source>
-      <translation>Casualty transport</translation>
-    </message>
-    <message>
-      <source>物资配送</source>
-      <translation>Supply delivery</translation>
-    </message>
-    <message>
-      <source>道路抢通</source>
-      <translation>Road clearing</translation>
-    </message>
-    <message>
-      <source>群众转移</source>
-      <translation>Evacuation</translation>
     </message>
     <message>
       <source>Ad-hoc inject (临时导入, sent now) or edit of a Ready inject.</source>
@@ -324,34 +220,6 @@
     <message>
       <source>避难场所满员</source>
       <translation>Shelter full</translation>
-    </message>
-    <message>
-      <source>发布预警</source>
-      <translation>Issue warning</translation>
-    </message>
-    <message>
-      <source>启动响应</source>
-      <translation>Declare response</translation>
-    </message>
-    <message>
-      <source>组织转移</source>
-      <translation>Evacuate</translation>
-    </message>
-    <message>
-      <source>调派队伍</source>
-      <translation>Dispatch</translation>
-    </message>
-    <message>
-      <source>调运物资</source>
-      <translation>Move supplies</translation>
-    </message>
-    <message>
-      <source>请求支援</source>
-      <translation>Request support</translation>
-    </message>
-    <message>
-      <source>开放避难场所</source>
-      <translation>Open shelter</translation>
     </message>
     <message>
       <source>被拒绝</source>
@@ -432,278 +300,6 @@
     <message>
       <source>全部社区</source>
       <translation>All communities</translation>
-    </message>
-    <message>
-      <source>就地避险</source>
-      <translation>shelter in place</translation>
-    </message>
-    <message>
-      <source>撤离</source>
-      <translation>evacuate</translation>
-    </message>
-    <message>
-      <source>Ⅰ级</source>
-      <translation>level I</translation>
-    </message>
-    <message>
-      <source>Ⅱ级</source>
-      <translation>level II</translation>
-    </message>
-    <message>
-      <source>Ⅲ级</source>
-      <translation>level III</translation>
-    </message>
-    <message>
-      <source>Ⅳ级</source>
-      <translation>level IV</translation>
-    </message>
-    <message>
-      <source>全体暂停</source>
-      <translation>Pause for all</translation>
-    </message>
-    <message>
-      <source>继续推演</source>
-      <translation>resume</translation>
-    </message>
-    <message>
-      <source>调整推演速度</source>
-      <translation>speed changed</translation>
-    </message>
-    <message>
-      <source>推演结束</source>
-      <translation>Drill ended</translation>
-    </message>
-    <message>
-      <source>自动调派</source>
-      <translation>Auto-dispatch</translation>
-    </message>
-    <message>
-      <source>{unit} 出发，预计 {eta} 到达</source>
-      <translation>{unit} sets off, ETA {eta}</translation>
-    </message>
-    <message>
-      <source>新事件：{name}（优先级 {priority}）</source>
-      <translation>New incident: {name} (priority {priority})</translation>
-    </message>
-    <message>
-      <source>{seat} 下达指令 {op}：{args}</source>
-      <translation>{seat} ordered {op}: {args}</translation>
-    </message>
-    <message>
-      <source>{n} 条道路{status}（{cause}）</source>
-      <translation>{n} road(s) {status} ({cause})</translation>
-    </message>
-    <message>
-      <source>导演部：{action}</source>
-      <translation>Director: {action}</translation>
-    </message>
-    <message>
-      <source>{seat} 启动{level}应急响应</source>
-      <translation>{seat} activated a {level} response</translation>
-    </message>
-    <message>
-      <source>{unit} 返回驻地，预计 {eta} 到达</source>
-      <translation>{unit} returning to base, ETA {eta}</translation>
-    </message>
-    <message>
-      <source>{unit} 出发前往 {dest}，预计 {eta} 到达</source>
-      <translation>{unit} sets off for {dest}, ETA {eta}</translation>
-    </message>
-    <message>
-      <source>，地点 {place}</source>
-      <translation>, at {place}</translation>
-    </message>
-    <message>
-      <source>{seat} 终止应急响应</source>
-      <translation>{seat} ended the response</translation>
-    </message>
-    <message>
-      <source>{unit} 到达</source>
-      <translation>{unit} arrived</translation>
-    </message>
-    <message>
-      <source>{unit} 道路受阻，无法到达目的地</source>
-      <translation>{unit} blocked: cannot reach its destination</translation>
-    </message>
-    <message>
-      <source>{unit} 道路变化，重新规划路线</source>
-      <translation>{unit} re-routed (roads changed)</translation>
-    </message>
-    <message>
-      <source>{unit} 改派新任务</source>
-      <translation>{unit} diverted to a new task</translation>
-    </message>
-    <message>
-      <source>{unit} 已撤回</source>
-      <translation>{unit} recalled</translation>
-    </message>
-    <message>
-      <source>事件处置完毕：{name}（用时 {min} 分钟）</source>
-      <translation>Incident resolved: {name} ({min} min)</translation>
-    </message>
-    <message>
-      <source>{unit} 首个到达 {name}（{min} 分钟）</source>
-      <translation>{unit} first on scene at {name} ({min} min)</translation>
-    </message>
-    <message>
-      <source>新任务 {task}：数量 {qty}</source>
-      <translation>New task {task}: quantity {qty}</translation>
-    </message>
-    <message>
-      <source>{unit} 完成 {task} {done}/{qty}</source>
-      <translation>{unit} progress on {task}: {done}/{qty}</translation>
-    </message>
-    <message>
-      <source>任务完成：{task}</source>
-      <translation>Task done: {task}</translation>
-    </message>
-    <message>
-      <source>{unit} 开始处置 {task}</source>
-      <translation>{unit} started work on {task}</translation>
-    </message>
-    <message>
-      <source>任务受阻：{task}</source>
-      <translation>Task blocked: {task}</translation>
-    </message>
-    <message>
-      <source>{seat} 的指令 {op} 被拒绝：{reason}</source>
-      <translation>Order {op} by {seat} refused: {reason}</translation>
-    </message>
-    <message>
-      <source>情况导入 {id} → {to}：{message}</source>
-      <translation>Inject {id} → {to}: {message}</translation>
-    </message>
-    <message>
-      <source>情况导入 {id} {status}</source>
-      <translation>Inject {id} {status}</translation>
-    </message>
-    <message>
-      <source>{seat} 发布{color}预警</source>
-      <translation>{seat} issued a {color} warning</translation>
-    </message>
-    <message>
-      <source>评估记录（{by}）：{text}</source>
-      <translation>Evaluator note ({by}): {text}</translation>
-    </message>
-    <message>
-      <source>{place} 接收 {n} 人，现安置 {occ} 人</source>
-      <translation>{place} took in {n} people, now sheltering {occ}</translation>
-    </message>
-    <message>
-      <source>避难场所开放：{place}</source>
-      <translation>Shelter opened: {place}</translation>
-    </message>
-    <message>
-      <source>避难场所关闭：{place}</source>
-      <translation>Shelter closed: {place}</translation>
-    </message>
-    <message>
-      <source>{place} 收治 {n} 人（床位已用 {used}）</source>
-      <translation>{place} admitted {n} (beds used {used})</translation>
-    </message>
-    <message>
-      <source>{place} {n} 人需转移安置</source>
-      <translation>{place}: {n} people need shelter</translation>
-    </message>
-    <message>
-      <source>{unit} 在 {depot} 装载物资</source>
-      <translation>{unit} loaded supplies at {depot}</translation>
-    </message>
-    <message>
-      <source>{unit} 送达物资：{items}</source>
-      <translation>{unit} delivered {items}</translation>
-    </message>
-    <message>
-      <source>{seat} 通信中断</source>
-      <translation>{seat}: communications down</translation>
-    </message>
-    <message>
-      <source>{seat} 通信恢复</source>
-      <translation>{seat}: communications restored</translation>
-    </message>
-    <message>
-      <source>{frm} 向 {to} 请求支援</source>
-      <translation>{frm} requested support from {to}</translation>
-    </message>
-    <message>
-      <source>支援请求 {id} 已批准</source>
-      <translation>Support request {id} approved</translation>
-    </message>
-    <message>
-      <source>支援请求 {id} 被拒绝</source>
-      <translation>Support request {id} refused</translation>
-    </message>
-    <message>
-      <source>灾害开始：{id}（{kind}）</source>
-      <translation>Hazard started: {id} ({kind})</translation>
-    </message>
-    <message>
-      <source>次生灾害：{source} 引发 {target}（{place}）</source>
-      <translation>Secondary hazard: {source} triggered {target} ({place})</translation>
-    </message>
-    <message>
-      <source>{m} 级主震，最大烈度 {roman} 度</source>
-      <translation>M{m} mainshock, max intensity {roman}</translation>
-    </message>
-    <message>
-      <source>{m} 级余震，最大烈度 {roman} 度</source>
-      <translation>M{m} aftershock, max intensity {roman}</translation>
-    </message>
-    <message>
-      <source>{place} 烈度 {roman} 度：倒塌 {c} 栋，被困 {t} 人，受伤 {i} 人，死亡 {k} 人</source>
-      <translation>{place} intensity {roman}: {c} collapsed, {t} trapped, {i} injured, {k} dead</translation>
-    </message>
-    <message>
-      <source>{name}泄漏（{place}）</source>
-      <translation>{name} release ({place})</translation>
-    </message>
-    <message>
-      <source>累计暴露 {pm} 人·分钟（{n} 个社区）</source>
-      <translation>Exposure so far: {pm} person-minutes ({n} communities)</translation>
-    </message>
-    <message>
-      <source>泄漏结束，累计暴露 {pm} 人·分钟</source>
-      <translation>Release over: {pm} person-minutes of exposure</translation>
-    </message>
-    <message>
-      <source>堤防决口，口门宽 {w} 米</source>
-      <translation>Dike breach, {w} m wide</translation>
-    </message>
-    <message>
-      <source>淹没面积 {a} 平方公里，最大水深 {h} 米</source>
-      <translation>Flooded {a} km², max depth {h} m</translation>
-    </message>
-    <message>
-      <source>森林火灾起火：{id}</source>
-      <translation>Forest fire ignition: {id}</translation>
-    </message>
-    <message>
-      <source>过火面积 {a} 公顷，火线周长 {p} 公里</source>
-      <translation>Burned {a} ha, perimeter {p} km</translation>
-    </message>
-    <message>
-      <source>开设防火隔离带 {m} 米</source>
-      <translation>Fireline built: {m} m</translation>
-    </message>
-    <message>
-      <source>预案要求 {within} 分钟内启动{level}响应</source>
-      <translation>The plan calls for a {level} response within {within} min</translation>
-    </message>
-    <message>
-      <source>推演开始：{name}</source>
-      <translation>Drill started: {name}</translation>
-    </message>
-    <message>
-      <source>，需要 {needs}</source>
-      <translation>, needs {needs}</translation>
-    </message>
-    <message>
-      <source>自动调派 {unit} → {task}</source>
-      <translation>Auto-dispatch: {unit} → {task}</translation>
-    </message>
-    <message>
-      <source>{by} 调派 {unit} → {task}</source>
-      <translation>{by}: {unit} dispatched to {task}</translation>
     </message>
     <message>
       <source>未处置事件</source>
@@ -1282,6 +878,10 @@
       <translation>Team dispatch</translation>
     </message>
     <message>
+      <source>群众转移</source>
+      <translation>Evacuation</translation>
+    </message>
+    <message>
       <source>物资保障</source>
       <translation>Supplies</translation>
     </message>
@@ -1458,6 +1058,10 @@
       <translation>Closed</translation>
     </message>
     <message>
+      <source>已下发</source>
+      <translation>Sent</translation>
+    </message>
+    <message>
       <source>无法下发(非待发状态)</source>
       <translation>Cannot send (not Ready)</translation>
     </message>
@@ -1504,6 +1108,10 @@
     <message>
       <source>下发</source>
       <translation>sent</translation>
+    </message>
+    <message>
+      <source>已响应</source>
+      <translation>Answered</translation>
     </message>
     <message>
       <source>超时</source>

@@ -671,10 +671,10 @@ def test_live_timeline_backward_snaps_back(win):
 
 def test_event_text_readable(app):
     from drillsim.core.events import Event
+    from drillsim.exercise.wording import EventWords
     from drillsim.gui import i18n
-    from drillsim.gui.eventtext import EventText
 
-    fmt = EventText()
+    fmt = EventWords()
     evs = [Event(1.0, "unit.status", {"unit": "fire1-1", "status": "enroute", "task": "lijiaping/rescue"}, 1),
            Event(1.0, "unit.depart", {"unit": "fire1-1", "dest": 12, "eta": 42.0, "path": [1, 12]}, 2),
            Event(2.0, "road.state", {"roads": ["r1", "r2"], "status": "closed", "cause": "earthquake:eq1"}, 3),

@@ -1,0 +1,631 @@
+"""The words people read about events, orders and KPIs: one home, Chinese and English side by side.
+
+The report (:mod:`drillsim.report`), the app's event log and seat window (:mod:`drillsim.gui`) and
+the terminal (the run summary, ``drillsim batch``, ``drillsim seat``, ``drillsim replay``) all say
+an event, an order or a KPI with these words, so they say the same thing. The module sits in the
+exercise layer, below all of them, and imports neither Qt nor the engine.
+
+- :func:`describe` / :class:`EventWords`: one sentence for an event (``EventWords`` also keeps the
+  context a few sentences need: where a departing unit is heading comes from its last
+  ``unit.status``). Every event type the engine emits has a sentence (a test runs each shipped
+  scenario and checks); an unknown type falls back to its ``key=value`` pairs.
+- :data:`OP_LABELS`: the orders of :data:`drillsim.exercise.order_file.ALL_OPS` as a reader names them.
+- :data:`KPI_LABELS`, :data:`COMPONENT_LABELS`, :func:`kpi_label`: KPIs and score components.
+- Small vocabularies (:data:`UNIT_STATUS`, :data:`ROAD_STATUS`, :data:`TASK_KINDS`, ...) read
+  with :func:`label`.
+
+Every table maps a key to ``(zh, en)``. English words are stored as they stand inside a sentence
+(lower case); ``label(..., cap=True)`` gives the form for a table cell, a legend or a menu.
+A language is ``"zh"`` or ``"en"``; ``None`` means the current one (:func:`drillsim.core.i18n.lang`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from drillsim.core import i18n
+
+Pair = tuple[str, str]
+Labels = dict[str, Pair]
+
+# ---------------------------------------------------------------------- orders
+OP_LABELS: Labels = {
+    "dispatch": ("调派队伍", "dispatch a team"), "move_supplies": ("调运物资", "move supplies"),
+    "open_shelter": ("开放避难场所", "open a shelter"), "close_shelter": ("关闭避难场所", "close a shelter"),
+    "evacuate": ("组织转移", "evacuate"), "evacuate_area": ("区域转移", "evacuate an area"),
+    "close_road": ("交通管制", "close a road"), "open_road": ("解除管制", "reopen a road"),
+    "recall": ("召回队伍", "recall a team"), "activate_contract": ("启动协议储备", "activate a contract reserve"),
+    "start_production": ("启动产能储备", "start production"), "set_response_level": ("启动/调整响应级别", "set the response level"),
+    "issue_warning": ("发布预警", "issue a warning"), "request_support": ("请求支援", "request support"),
+    "approve_request": ("批复支援请求", "approve a request"),
+}
+"""Every order a trainee can give (``ALL_OPS``; a test checks none is missing), as a reader names it."""
+
+# ---------------------------------------------------------------------- KPIs
+KPI_LABELS: Labels = {
+    "incidents": ("事件数", "Incidents"),
+    "incidents_resolved": ("已处置事件", "Incidents resolved"),
+    "incidents_unreached": ("未到达事件", "Incidents not reached"),
+    "first_response_min_mean": ("平均首次响应(分钟)", "First response, mean (min)"),
+    "first_response_min_p90": ("首次响应P90(分钟)", "First response, p90 (min)"),
+    "trapped": ("被困人数", "Trapped people"),
+    "rescued": ("已救出", "Rescued"),
+    "rescued_within_72h_share": ("72小时内救出比例", "Rescued within 72 h"),
+    "casualties_to_transport": ("待转运伤员", "Casualties to transport"),
+    "casualties_transported": ("已转运伤员", "Casualties transported"),
+    "people_to_evacuate": ("待转移群众", "People to evacuate"),
+    "people_evacuated": ("已转移群众", "People evacuated"),
+    "evacuation_completion_min": ("转移完成用时(分钟)", "Evacuation completed in (min)"),
+    "supplies_requested_t": ("物资需求(吨)", "Supplies requested (t)"),
+    "supplies_delivered_t": ("物资送达(吨)", "Supplies delivered (t)"),
+    "supplies_delivered_share": ("物资送达比例", "Supplies delivered share"),
+    "roads_blocked": ("中断道路", "Roads blocked"),
+    "roads_cleared": ("抢通道路", "Roads cleared"),
+    "dispatches": ("调派次数", "Dispatches"),
+    "orders_rejected": ("被拒指令", "Orders rejected"),
+    "unit_utilisation": ("队伍利用率", "Unit utilisation"),
+    "score": ("综合评分 (0-100)", "Score (0-100)"),
+    "deaths": ("死亡人数", "Deaths"),
+    "people_displaced": ("无家可归群众", "People displaced"),
+    "people_sheltered": ("自行抵达避难场所", "Displaced people sheltered"),
+    "supplies_loaded_by_tier": ("按储备层级装运(件)", "Items loaded by reserve tier"),
+    "fireline_built_m": ("已建防火线(米)", "Fireline built (m)"),
+    "fire_contained_min": ("火场控制用时(分钟)", "Fire contained after (min)"),
+    "chemical_release": ("危化品泄漏", "Chemical release"),
+    "person_minutes_above_aegl2": ("AEGL-2以上暴露(人·分钟)", "Person-minutes above AEGL-2"),
+    "orders_accepted": ("执行指令", "Orders accepted"),
+    "injects_sent": ("已下发情况导入", "Injects sent"),
+    "injects_expecting": ("需响应的情况导入", "Injects expecting action"),
+    "injects_answered_on_time": ("按时响应的情况导入", "Injects answered on time"),
+    "injects_missed": ("超时未响应", "Injects missed"),
+    "response_level_due": ("预案应启动级别", "Response level due"),
+    "response_level_on_time": ("按时启动响应", "Level set on time"),
+    "plan_actions_done_on_time": ("按时完成的预案措施", "Plan actions on time"),
+    "plan_actions_total": ("预案措施总数", "Plan actions"),
+}
+"""Every KPI of :meth:`drillsim.response.kpis.KpiTracker.summary` and the score (a test checks)."""
+COMPONENT_LABELS: Labels = {
+    "organisation": ("组织指挥", "Organisation"), "plan": ("预案执行", "Plan"), "rescue": ("搜救", "Rescue"),
+    "medical": ("医疗救治", "Medical"), "evacuation": ("转移安置", "Evacuation"),
+    "supplies": ("物资保障", "Supplies"), "exposure": ("危化品暴露", "Exposure"),
+}
+"""The score's components (:func:`drillsim.exercise.scoring.score`)."""
+
+# ---------------------------------------------------------------------- vocabularies
+UNIT_STATUS: Labels = {"idle": ("待命", "idle"), "enroute": ("出动途中", "en route"), "working": ("现场处置", "on scene"),
+                       "transporting": ("转运中", "transporting"), "returning": ("返回驻地", "returning"),
+                       "stuck": ("受阻", "stuck"), "recalled": ("已撤回", "recalled")}
+ROAD_STATUS: Labels = {"open": ("通行", "open"), "damaged": ("受损", "damaged"), "closed": ("中断", "closed"),
+                       "flooded": ("淹没", "flooded"), "contaminated": ("污染", "contaminated")}
+TASK_KINDS: Labels = {"rescue": ("搜救", "rescue"), "transport": ("伤员转运", "casualty transport"),
+                      "deliver": ("物资配送", "supply delivery"), "clear_road": ("道路抢通", "road clearing"),
+                      "evacuate": ("群众转移", "evacuation")}
+INJECT_STATUS: Labels = {"ready": ("待发", "ready"), "sent": ("已下发", "sent"), "answered": ("已响应", "answered"),
+                         "missed": ("超时未响应", "missed"), "cancelled": ("已取消", "cancelled")}
+WARNING_COLORS: Labels = {"red": ("红色", "red"), "orange": ("橙色", "orange"), "yellow": ("黄色", "yellow"),
+                          "blue": ("蓝色", "blue")}
+HAZARDS: Labels = {"chemical": ("危化品泄漏", "chemical release"), "earthquake": ("地震", "earthquake"),
+                   "flood": ("洪水", "flood"), "wildfire": ("森林火灾", "wildfire")}
+LEVELS: Labels = {"I": ("Ⅰ级", "level I"), "II": ("Ⅱ级", "level II"), "III": ("Ⅲ级", "level III"),
+                  "IV": ("Ⅳ级", "level IV")}
+ADVICE: Labels = {"shelter_in_place": ("就地避险", "shelter in place"), "evacuate": ("撤离", "evacuate")}
+DIRECTOR: Labels = {"pause": ("全体暂停", "pause for all"), "resume": ("继续推演", "resume"),
+                    "speed": ("调整推演速度", "speed changed")}
+SUPPLY_CAUSES: Labels = {"contract": ("协议储备", "contract reserve"), "production": ("产能储备", "production")}
+PLACE_FLAGS: Labels = {"warning": ("预警", "warning"), "warned_share": ("预警覆盖率", "share warned"),
+                       "flood_hazard": ("洪水危险等级", "flood hazard"), "wildfire": ("森林火灾", "wildfire")}
+FLAG_VALUES: Labels = {"burning": ("过火", "burning"), "threatened": ("受威胁", "threatened"), "none": ("无", "none")}
+
+
+def lang_of(lang: str | None = None) -> str:
+    """``"zh"`` or ``"en"``: ``lang`` if given, else the current language."""
+    return "en" if str(lang or i18n.lang()).lower().startswith("en") else "zh"
+
+
+def pick(text: Any, lang: str | None = None) -> str:
+    """A ``{"zh", "en"}`` text in ``lang`` (the other one if that is empty); anything else as a string."""
+    if isinstance(text, dict):
+        lg = lang_of(lang)
+        return str(text.get(lg) or text.get("zh") or text.get("en") or "")
+    return "" if text is None else str(text)
+
+
+def label(table: Labels, key: Any, lang: str | None = None, cap: bool = False) -> str:
+    """``key`` as ``table`` names it in ``lang`` (the key itself if it is not there); ``cap``: with a capital
+    first letter, for a table cell, a legend or a menu (English only)."""
+    pair = table.get(str(key))
+    word = (pair[1] if lang_of(lang) == "en" else pair[0]) if pair else str(key)
+    return word[:1].upper() + word[1:] if cap else word
+
+
+def op_label(op: Any, lang: str | None = None, cap: bool = False) -> str:
+    """An order as a reader names it (``set_response_level`` -> 启动/调整响应级别 / set the response level)."""
+    return label(OP_LABELS, op, lang, cap)
+
+
+def kpi_label(key: str, lang: str | None = None) -> str:
+    """A KPI's name; also the flattened keys of batch results: ``score_components.rescue`` (评分·搜救 /
+    Score: Rescue) and ``supplies_loaded_by_tier.县`` (按储备层级装运(件) · 县)."""
+    if key in KPI_LABELS:
+        return label(KPI_LABELS, key, lang)
+    head, _, sub = key.partition(".")
+    if sub and head == "score_components" and sub in COMPONENT_LABELS:
+        zh, en = COMPONENT_LABELS[sub]
+        return f"评分·{zh}" if lang_of(lang) == "zh" else f"Score: {en}"
+    if sub and head in KPI_LABELS:
+        return f"{label(KPI_LABELS, head, lang)} · {sub}"
+    return key
+
+
+def num(v: Any, nd: int = 1) -> str:
+    """A number in a sentence: floats rounded to ``nd`` decimals, trailing zeros dropped, thousands
+    separated (``35,810``, ``4.2``, ``0.12``); never in exponent form; anything else as a string."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return "-" if v is None else str(v)
+    if isinstance(v, int):
+        return f"{v:,}"
+    if v != v or v in (float("inf"), float("-inf")):
+        return str(v)
+    s = f"{v:,.{nd}f}"
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return "0" if s == "-0" else s
+
+
+def clock(t: float | None) -> str:
+    """Sim minutes as ``T+HH:MM`` (the same in both languages)."""
+    if t is None:
+        return "-"
+    t = max(0.0, float(t))
+    h, m = divmod(int(round(t)), 60)
+    return f"T+{h:02d}:{m:02d}"
+
+
+def kv_text(d: dict[str, Any], limit: int = 120) -> str:
+    """The fallback for an event type without a sentence: ``key=value`` for the scalar fields."""
+    return ", ".join(f"{k}={num(v, 3)}" for k, v in d.items() if not isinstance(v, (dict, list)))[:limit]
+
+
+# ---------------------------------------------------------------------- names
+class Names:
+    """Names of places, incidents and seats for the sentences. This one knows none: the ids stand."""
+
+    def name(self, kind: str, key: Any) -> Any:
+        """The name (a str or a ``{"zh", "en"}`` text) of ``key``, a ``"place"``, ``"incident"`` or
+        ``"seat"``; None when unknown."""
+        return None
+
+
+class TableNames(Names):
+    """Names from plain tables, id -> text (the report: seats from the archive's ``seats`` event)."""
+
+    def __init__(self, places: dict[str, Any] | None = None, incidents: dict[str, Any] | None = None,
+                 seats: dict[str, Any] | None = None) -> None:
+        self.tables = {"place": places or {}, "incident": incidents or {}, "seat": seats or {}}
+
+    def name(self, kind: str, key: Any) -> Any:
+        return self.tables.get(kind, {}).get(key)
+
+
+class SimNames(Names):
+    """Names from a running simulation (places, incidents) and its session (seats), looked up live."""
+
+    def __init__(self, sim: Any = None, session: Any = None) -> None:
+        self.sim = sim
+        self.session = session
+
+    def name(self, kind: str, key: Any) -> Any:
+        if kind == "place" and self.sim is not None:
+            obj = self.sim.world.places.get(key)
+        elif kind == "incident" and self.sim is not None:
+            obj = self.sim.board.incidents.get(key)
+        elif kind == "seat" and self.session is not None:
+            obj = self.session.seats.seats.get(key)
+        else:
+            return None
+        return obj.name if obj is not None else None
+
+
+# ---------------------------------------------------------------------- sentences
+class Say:
+    """What a formatter works with: the language, the names, and helpers that read both."""
+
+    __slots__ = ("lang", "names", "words")
+
+    def __init__(self, words: EventWords, lang: str) -> None:
+        self.words = words
+        self.lang = lang
+        self.names = words.names
+
+    def t(self, zh: str, en: str) -> str:
+        return en if self.lang == "en" else zh
+
+    def f(self, zh: str, en: str, **kw: Any) -> str:
+        """The template in this language, filled in."""
+        return (en if self.lang == "en" else zh).format(**kw)
+
+    def lab(self, table: Labels, key: Any) -> str:
+        return label(table, key, self.lang)
+
+    def pick(self, text: Any) -> str:
+        return pick(text, self.lang)
+
+    def join(self, items: Any) -> str:
+        return ("、" if self.lang == "zh" else ", ").join(items)
+
+    def _named(self, kind: str, key: Any) -> str:
+        n = self.names.name(kind, key)
+        return pick(n, self.lang) if n else str(key)
+
+    def place(self, pid: Any) -> str:
+        return "-" if pid is None else self._named("place", pid)
+
+    def incident(self, iid: Any) -> str:
+        return self._named("incident", iid)
+
+    def seat(self, sid: Any) -> str:
+        if sid in (None, ""):
+            return "-"
+        if sid == "director":
+            return self.t("导演部", "Director")
+        if sid == "auto":
+            return self.t("自动调派", "Auto-dispatch")
+        return self._named("seat", sid)
+
+    def task(self, tid: Any, kind: str | None = None) -> str:
+        if not kind:
+            return str(tid)
+        return f"{tid}({self.lab(TASK_KINDS, kind)})" if self.lang == "zh" else f"{tid} ({self.lab(TASK_KINDS, kind)})"
+
+    def items(self, items: dict[str, Any] | None) -> str:
+        return self.join(f"{k} {num(v)}" for k, v in (items or {}).items())
+
+
+Formatter = Callable[[Say, Any, dict[str, Any]], str]
+
+
+class EventWords:
+    """Sentences for events. ``names`` (a :class:`Names`) supplies names of places, incidents and seats;
+    ``lang`` fixes the language (None: the current one at each call, so a language switch shows at once).
+
+    Feed every event in time order to :meth:`observe` (the event log does) so that departures know
+    where the unit is going; :meth:`text` without that still gives a sentence.
+    """
+
+    def __init__(self, names: Names | None = None, lang: str | None = None) -> None:
+        self.names = names or Names()
+        self.lang = lang
+        self._unit_task: dict[str, tuple[str, Any]] = {}
+        self._depart: dict[tuple[int, float, str], tuple[str, Any]] = {}
+        """Per departure (seq, t, unit): the unit's status and task when it left."""
+        self._say = {lg: Say(self, lg) for lg in ("zh", "en")}
+
+    def reset(self, names: Names | None = None) -> None:
+        """Forget the context (a new run or archive); ``names``: new names."""
+        self.__init__(names, self.lang)
+
+    def observe(self, ev: Any) -> None:
+        d = ev.data
+        if ev.type == "unit.status":
+            self._unit_task[str(d.get("unit"))] = (str(d.get("status", "")), d.get("task"))
+        elif ev.type == "dispatch":
+            self._unit_task[str(d.get("unit"))] = ("enroute", d.get("task"))
+        elif ev.type == "unit.depart":
+            self._depart[_depart_key(ev)] = self._unit_task.get(str(d.get("unit")), ("", None))
+
+    def text(self, ev: Any, lang: str | None = None) -> str:
+        """One sentence for ``ev`` (anything with ``.type`` and ``.data``) in ``lang``."""
+        f = FORMATS.get(ev.type)
+        if f is None and ev.type.startswith("director."):
+            f = _director
+        if f is not None:
+            try:
+                return f(self._say[lang_of(lang or self.lang)], ev, ev.data)
+            except Exception:  # noqa: BLE001 - a malformed event still gets a line
+                pass
+        return kv_text(ev.data)
+
+
+def describe(ev: Any, lang: str | None = None, names: Names | None = None) -> str:
+    """One sentence for ``ev`` in ``lang`` (no context: a departure does not say where to)."""
+    return EventWords(names).text(ev, lang)
+
+
+def has_sentence(event_type: str) -> bool:
+    """Whether ``event_type`` has a sentence of its own (else :func:`kv_text` stands in)."""
+    return event_type in FORMATS or event_type.startswith("director.")
+
+
+# ---------------------------------------------------------------------- formatters
+def _depart_key(ev: Any) -> tuple[int, float, str]:
+    return (getattr(ev, "seq", 0), getattr(ev, "t", 0.0), str(ev.data.get("unit")))
+
+
+def _depart(s: Say, ev: Any, d: dict[str, Any]) -> str:
+    status, task = s.words._depart.get(_depart_key(ev), ("", None))
+    unit, eta = d.get("unit"), clock(d.get("eta"))
+    if status == "returning":
+        return s.f("{unit} 返回驻地，预计 {eta} 到达", "{unit} returning to base, ETA {eta}", unit=unit, eta=eta)
+    if task:
+        return s.f("{unit} 出发前往 {dest}，预计 {eta} 到达", "{unit} sets off for {dest}, ETA {eta}",
+                   unit=unit, dest=task, eta=eta)
+    return s.f("{unit} 出发，预计 {eta} 到达", "{unit} sets off, ETA {eta}", unit=unit, eta=eta)
+
+
+def _status(s: Say, ev: Any, d: dict[str, Any]) -> str:
+    unit, status = d.get("unit"), s.lab(UNIT_STATUS, d.get("status", ""))
+    if d.get("task"):
+        return s.f("{unit} {status}（{task}）", "{unit} {status} ({task})", unit=unit, status=status, task=d["task"])
+    return f"{unit} {status}"
+
+
+def _incident_new(s: Say, ev: Any, d: dict[str, Any]) -> str:
+    needs = s.join(f"{s.lab(TASK_KINDS, k)} {num(v)}" for k, v in (d.get("needs") or {}).items())
+    out = s.f("新事件：{name}（优先级 {priority}）", "New incident: {name} (priority {priority})",
+              name=s.pick(d.get("name") or d.get("id")), priority=d.get("priority", "-"))
+    if d.get("place"):
+        out += s.f("，地点 {place}", ", at {place}", place=s.place(d["place"]))
+    return out + (s.f("，需要 {needs}", ", needs {needs}", needs=needs) if needs else "")
+
+
+def _order(s: Say, ev: Any, d: dict[str, Any]) -> str:
+    args = d.get("args") or {}
+    brief = ", ".join(f"{k}={v}" for k, v in args.items() if not isinstance(v, (dict, list)))[:80]
+    if not brief and args:
+        brief = json.dumps(args, ensure_ascii=False)[:80]
+    return s.f("{seat} 下达指令 {op}：{args}", "{seat} ordered '{op}': {args}",
+               seat=s.seat(d.get("by")), op=s.lab(OP_LABELS, d.get("op")), args=brief)
+
+
+def _road(s: Say, ev: Any, d: dict[str, Any]) -> str:
+    return s.f("{n} 条道路{status}（{cause}）", "{n} road(s) {status} ({cause})", n=len(d.get("roads") or []),
+               status=s.lab(ROAD_STATUS, d.get("status", "")), cause=d.get("cause", ""))
+
+
+def _director(s: Say, ev: Any, d: dict[str, Any]) -> str:
+    what = ev.type.split(".", 1)[1]
+    out = s.f("导演部：{action}", "Director: {action}", action=s.lab(DIRECTOR, what))
+    return out + (f" {d['speed']}x" if d.get("speed") is not None else "")
+
+
+def _level(s: Say, ev: Any, d: dict[str, Any]) -> str:
+    lvl = d.get("level")
+    if not lvl:
+        return s.f("{seat} 终止应急响应", "{seat} ended the response", seat=s.seat(d.get("by")))
+    return s.f("{seat} 启动{level}应急响应", "{seat} activated a {level} response", seat=s.seat(d.get("by")),
+               level=s.lab(LEVELS, lvl))
+
+
+def _hazard_cause(s: Say, cause: Any) -> str:
+    kind, _, ref = str(cause).partition(":")
+    if kind == "scheduled":
+        return s.t("按想定", "as scheduled")
+    if kind == "chain" and ref:
+        return s.f("由 {ref} 引发", "triggered by {ref}", ref=ref)
+    if kind == "inject" and ref:
+        return s.f("情况导入 {ref}", "inject {ref}", ref=ref)
+    return str(cause)
+
+
+def _hazard_started(s: Say, ev: Any, d: dict[str, Any]) -> str:
+    out = s.f("灾害 {id}（{kind}）开始", "Hazard {id} ({kind}) starts", id=d.get("id", ""), kind=s.lab(HAZARDS, d.get("hazard")))
+    if d.get("cause"):
+        out += s.f("，起因：{cause}", ", cause: {cause}", cause=_hazard_cause(s, d["cause"]))
+    return out
+
+
+def _chain(s: Say, ev: Any, d: dict[str, Any]) -> str:
+    where = s.place(d.get("place"))
+    if d.get("field"):
+        where += s.f("，{field} = {value}", ", {field} = {value}", field=d["field"], value=num(d.get("value"), 2))
+    return s.f("次生灾害：{source} 引发 {target}（{where}）", "Secondary hazard: {source} triggered {target} ({where})",
+               source=d.get("source"), target=d.get("target"), where=where)
+
+
+def _chem_release(s: Say, ev: Any, d: dict[str, Any]) -> str:
+    name = s.pick(d.get("name") or d.get("substance"))
+    out = s.f("{name}泄漏", "{name} release", name=name)
+    if d.get("plant"):
+        out += s.f("（{place}）", " ({place})", place=s.place(d["plant"]))
+    if d.get("rate_kg_s"):
+        out += s.f("，速率 {v} kg/s", ", {v} kg/s", v=num(d["rate_kg_s"], 2))
+    if d.get("mass_kg"):
+        out += s.f("，总量 {v} kg", ", {v} kg", v=num(d["mass_kg"], 2))
+    if d.get("duration_min"):
+        out += s.f("，持续 {v} 分钟", " for {v} min", v=num(d["duration_min"], 2))
+    if d.get("stability"):
+        out += s.f("，大气稳定度 {v}", ", stability class {v}", v=d["stability"])
+    return out
+
+
+def _chem_advice(s: Say, ev: Any, d: dict[str, Any]) -> str:
+    what = s.pick(d.get("message")) or s.lab(ADVICE, d.get("advice"))
+    return s.f("防护建议（{place}，{zone}，{ppm} ppm）：{what}", "Protective advice ({place}, {zone}, {ppm} ppm): {what}",
+               place=s.place(d.get("place")), zone=d.get("zone"), ppm=num(d.get("ppm"), 2), what=what)
+
+
+def _magnitude(v: Any) -> str:
+    """Magnitudes always with one decimal, as seismologists write them (6.0, not 6)."""
+    return f"{v:.1f}" if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v)
+
+
+def _mainshock(s: Say, ev: Any, d: dict[str, Any]) -> str:
+    depth = s.f("，震源深度 {v} km", ", depth {v} km", v=num(d["depth_km"])) if d.get("depth_km") is not None else ""
+    return s.f("{m} 级主震{depth}，最大烈度 {roman} 度", "M{m} mainshock{depth}, max intensity {roman}",
+               m=_magnitude(d.get("magnitude")), depth=depth, roman=d.get("max_intensity_roman"))
+
+
+def _breach(s: Say, ev: Any, d: dict[str, Any]) -> str:
+    out = s.f("堤防决口 {id}，口门宽 {w} 米", "Dike breach {id}, {w} m wide", id=d.get("id", ""), w=num(d.get("width_m")))
+    if d.get("formation_min") is not None:
+        out += s.f("，形成用时 {v} 分钟", ", formed over {v} min", v=num(d["formation_min"]))
+    return out
+
+
+def _ignition(s: Say, ev: Any, d: dict[str, Any]) -> str:
+    out = s.f("森林火灾起火：{id}", "Forest fire ignition: {id}", id=d.get("id"))
+    return out + (s.f("（模型 {m}）", " (model {m})", m=d["model"]) if d.get("model") else "")
+
+
+def _plan_action(s: Say, ev: Any, d: dict[str, Any]) -> str:
+    name = s.pick(d.get("name")) or s.lab(OP_LABELS, d.get("op"))
+    lvl = s.lab(LEVELS, d.get("level"))
+    if ev.type == "plan.action_missed":
+        return s.f("预案措施超时未完成：{name}（{level}）", "Plan action missed: {name} ({level})", name=name, level=lvl)
+    when = s.t("按时", "on time") if d.get("on_time") else s.t("超时", "late")
+    return s.f("预案措施完成：{name}（{level}，{when}）", "Plan action done: {name} ({level}, {when})",
+               name=name, level=lvl, when=when)
+
+
+def _flag(s: Say, ev: Any, d: dict[str, Any]) -> str:
+    key, v = d.get("key"), d.get("value")
+    if key == "warning":
+        value = s.lab(WARNING_COLORS, v)
+    elif key == "warned_share" and isinstance(v, (int, float)):
+        value = f"{v:.0%}"
+    else:
+        value = s.lab(FLAG_VALUES, v)
+    return s.f("{place} {key}：{value}", "{place} {key}: {value}", place=s.place(d.get("place")),
+               key=s.lab(PLACE_FLAGS, key), value=value)
+
+
+def _supply_added(s: Say, ev: Any, d: dict[str, Any]) -> str:
+    return s.f("{depot} 入库 {item} {q}（{cause}），库存 {stock}", "{depot}: {q} {item} in ({cause}), stock {stock}",
+               depot=s.place(d.get("depot")), item=d.get("item"), q=num(d.get("quantity")),
+               cause=s.lab(SUPPLY_CAUSES, d.get("cause")), stock=num(d.get("stock")))
+
+
+FORMATS: dict[str, Formatter] = {
+    # units
+    "unit.depart": _depart,
+    "unit.status": _status,
+    "unit.arrive": lambda s, ev, d: s.f("{unit} 到达", "{unit} arrived", unit=d.get("unit")),
+    "unit.stuck": lambda s, ev, d: s.f("{unit} 道路受阻，无法到达目的地", "{unit} blocked: cannot reach its destination",
+                                       unit=d.get("unit")),
+    "unit.reroute": lambda s, ev, d: s.f("{unit} 道路变化，重新规划路线", "{unit} re-routed (roads changed)", unit=d.get("unit")),
+    "unit.diverted": lambda s, ev, d: s.f("{unit} 改派新任务", "{unit} diverted to a new task", unit=d.get("unit")),
+    "unit.recalled": lambda s, ev, d: s.f("{unit} 已撤回", "{unit} recalled", unit=d.get("unit")),
+    "dispatch": lambda s, ev, d: (s.f("自动调派 {unit} → {task}", "Auto-dispatch: {unit} → {task}", unit=d.get("unit"),
+                                      task=d.get("task")) if d.get("by") == "auto" else
+                                  s.f("{by} 调派 {unit} → {task}", "{by}: {unit} dispatched to {task}",
+                                      by=s.seat(d.get("by")), unit=d.get("unit"), task=d.get("task"))),
+    # incidents and tasks
+    "incident.new": _incident_new,
+    "incident.rejected": lambda s, ev, d: s.f("事件 {id} 未能建立：{reason}", "Incident {id} not created: {reason}",
+                                              id=d.get("id"), reason=s.pick(d.get("reason"))),
+    "incident.resolved": lambda s, ev, d: s.f("事件处置完毕：{name}（用时 {min} 分钟）", "Incident resolved: {name} ({min} min)",
+                                              name=s.incident(d.get("incident")), min=num(d.get("minutes"), 0)),
+    "incident.first_response": lambda s, ev, d: s.f("{unit} 首个到达 {name}（{min} 分钟）",
+                                                    "{unit} first on scene at {name} ({min} min)", unit=d.get("unit"),
+                                                    name=s.incident(d.get("incident")), min=num(d.get("minutes"))),
+    "task.new": lambda s, ev, d: s.f("新任务 {task}：数量 {qty}", "New task {task}: quantity {qty}",
+                                     task=s.task(d.get("task"), d.get("kind")), qty=num(d.get("quantity"))),
+    "task.progress": lambda s, ev, d: s.f("{unit} 完成 {task} {done}/{qty}", "{unit} progress on {task}: {done}/{qty}",
+                                          unit=d.get("unit"), task=s.task(d.get("task"), d.get("kind")),
+                                          done=num(d.get("done")), qty=num(d.get("quantity"))),
+    "task.done": lambda s, ev, d: s.f("任务完成：{task}", "Task done: {task}", task=s.task(d.get("task"), d.get("kind"))),
+    "task.first_response": lambda s, ev, d: s.f("{unit} 开始处置 {task}", "{unit} started work on {task}",
+                                                unit=d.get("unit"), task=d.get("task")),
+    "task.blocked": lambda s, ev, d: s.f("任务受阻：{task}", "Task blocked: {task}", task=d.get("task")),
+    # orders, injects, the plan
+    "order.accepted": _order,
+    "order.rejected": lambda s, ev, d: s.f("{seat} 的指令 {op} 被拒绝：{reason}", "Order '{op}' by {seat} refused: {reason}",
+                                           seat=s.seat(d.get("by")), op=s.lab(OP_LABELS, d.get("op")),
+                                           reason=s.pick(d.get("reason") or "")),
+    "inject.sent": lambda s, ev, d: s.f("情况导入 {id} → {to}：{message}", "Inject {id} → {to}: {message}", id=d.get("id"),
+                                        to=s.seat(d.get("to")), message=s.pick(d.get("message") or "")),
+    "inject.answered": lambda s, ev, d: s.f("情况导入 {id} {status}", "Inject {id} {status}", id=d.get("id"),
+                                            status=s.lab(INJECT_STATUS, "answered")),
+    "inject.missed": lambda s, ev, d: s.f("情况导入 {id} {status}", "Inject {id} {status}", id=d.get("id"),
+                                          status=s.lab(INJECT_STATUS, "missed")),
+    "inject.cancelled": lambda s, ev, d: s.f("情况导入 {id} {status}", "Inject {id} {status}", id=d.get("id"),
+                                             status=s.lab(INJECT_STATUS, "cancelled")),
+    "inject.edited": lambda s, ev, d: s.f("情况导入 {id} 已修改：{what}", "Inject {id} edited: {what}", id=d.get("id"),
+                                          what=", ".join(map(str, d.get("changes") or {})) or "-"),
+    "effect.unknown": lambda s, ev, d: s.f("未知的导入效果 {key}（{source}）", "Unknown inject effect {key} ({source})",
+                                           key=d.get("key"), source=d.get("source")),
+    "plan.loaded": lambda s, ev, d: s.f("载入预案：{name}", "Plan loaded: {name}", name=s.pick(d.get("name") or "")),
+    "plan.level_due": lambda s, ev, d: s.f("预案要求 {within} 分钟内启动{level}响应",
+                                           "The plan calls for a {level} response within {within} min",
+                                           within=num(d.get("within_min"), 0), level=s.lab(LEVELS, d.get("level"))),
+    "plan.action_done": _plan_action,
+    "plan.action_missed": _plan_action,
+    # seats: levels, warnings, support, comms
+    "seats": lambda s, ev, d: s.f("参演席位 {n} 个", "{n} seats in the drill", n=len(d.get("seats") or [])),
+    "response.level": _level,
+    "warning.issued": lambda s, ev, d: s.f("{seat} 发布{color}预警", "{seat} issued a {color} warning",
+                                           seat=s.seat(d.get("by")), color=s.lab(WARNING_COLORS, d.get("color"))),
+    "warning.received": lambda s, ev, d: s.f("{color}预警送达 {n} 个社区（{people} 人）",
+                                             "The {color} warning reached {n} communities ({people} people)",
+                                             color=s.lab(WARNING_COLORS, d.get("color")),
+                                             n=len(d.get("communities") or []), people=num(d.get("people"))),
+    "comms.down": lambda s, ev, d: s.f("{seat} 通信中断", "{seat}: communications down", seat=s.seat(d.get("seat"))),
+    "comms.up": lambda s, ev, d: s.f("{seat} 通信恢复", "{seat}: communications restored", seat=s.seat(d.get("seat"))),
+    "support.requested": lambda s, ev, d: s.f("{frm} 向 {to} 请求支援", "{frm} requested support from {to}",
+                                              frm=s.seat(d.get("from")), to=s.seat(d.get("to"))),
+    "support.approved": lambda s, ev, d: s.f("支援请求 {id} 已批准", "Support request {id} approved",
+                                             id=d.get("id") or d.get("request")),
+    "support.refused": lambda s, ev, d: s.f("支援请求 {id} 被拒绝", "Support request {id} refused",
+                                            id=d.get("id") or d.get("request")),
+    "note": lambda s, ev, d: s.f("评估记录（{by}）：{text}", "Evaluator note ({by}): {text}", by=d.get("by"), text=d.get("text")),
+    # people, shelters, hospitals, supplies
+    "shelter.admit": lambda s, ev, d: s.f("{place} 接收 {n} 人，现安置 {occ} 人", "{place} took in {n} people, now sheltering {occ}",
+                                          place=s.place(d.get("place")), n=num(d.get("people")), occ=num(d.get("occupancy"))),
+    "shelter.opened": lambda s, ev, d: s.f("避难场所开放：{place}", "Shelter opened: {place}", place=s.place(d.get("place"))),
+    "shelter.closed": lambda s, ev, d: s.f("避难场所关闭：{place}", "Shelter closed: {place}", place=s.place(d.get("place"))),
+    "hospital.admit": lambda s, ev, d: s.f("{place} 收治 {n} 人（床位已用 {used}）", "{place} admitted {n} (beds used {used})",
+                                           place=s.place(d.get("place")), n=num(d.get("people")), used=num(d.get("beds_used"))),
+    "people.displaced": lambda s, ev, d: s.f("{place} {n} 人需转移安置", "{place}: {n} people need shelter",
+                                             place=s.place(d.get("place")), n=num(d.get("people"))),
+    "supply.loaded": lambda s, ev, d: s.f("{unit} 在 {depot} 装载物资", "{unit} loaded supplies at {depot}",
+                                          unit=d.get("unit"), depot=s.place(d.get("depot"))),
+    "supply.delivered": lambda s, ev, d: s.f("{unit} 送达物资：{items}", "{unit} delivered {items}", unit=d.get("unit"),
+                                             items=s.items(d.get("items"))),
+    "supply.added": _supply_added,
+    "supply.production_started": lambda s, ev, d: s.f(
+        "{seat} 启动产能储备：{depot} 每小时 {item} {rate}，上限 {max}",
+        "{seat} started production at {depot}: {rate} {item} an hour, up to {max}", seat=s.seat(d.get("by")),
+        depot=s.place(d.get("depot")), item=d.get("item"), rate=num(d.get("rate_per_h")), max=num(d.get("max"))),
+    "supply.contract_activated": lambda s, ev, d: s.f(
+        "{seat} 启动协议储备：{item} {q} 运往 {depot}，{lead} 分钟后到货",
+        "{seat} activated a contract reserve: {q} {item} to {depot}, arriving in {lead} min", seat=s.seat(d.get("by")),
+        item=d.get("item"), q=num(d.get("quantity")), depot=s.place(d.get("depot")), lead=num(d.get("lead_time_min"))),
+    "place.flag": _flag,
+    "road.state": _road,
+    # hazards
+    "hazard.started": _hazard_started,
+    "hazard.chain": _chain,
+    "hazard.warning": lambda s, ev, d: s.f("模型提示：{message}", "Model caveat: {message}", message=s.pick(d.get("message"))),
+    "earthquake.mainshock": _mainshock,
+    "earthquake.aftershock": lambda s, ev, d: s.f("{m} 级余震，最大烈度 {roman} 度", "M{m} aftershock, max intensity {roman}",
+                                                  m=_magnitude(d.get("magnitude")), roman=d.get("max_intensity_roman")),
+    "earthquake.damage": lambda s, ev, d: s.f(
+        "{place} 烈度 {roman} 度：倒塌 {c} 栋，被困 {t} 人，受伤 {i} 人，死亡 {k} 人",
+        "{place} intensity {roman}: {c} collapsed, {t} trapped, {i} injured, {k} dead", place=s.place(d.get("place")),
+        roman=d.get("intensity_roman"), c=num(d.get("collapsed", 0)), t=num(d.get("trapped", 0)),
+        i=num(d.get("injured", 0)), k=num(d.get("deaths", 0))),
+    "chemical.release": _chem_release,
+    "chemical.advice": _chem_advice,
+    "chemical.exposure": lambda s, ev, d: s.f("累计暴露 {pm} 人·分钟（{n} 个社区）",
+                                              "Exposure so far: {pm} person-minutes ({n} communities)",
+                                              pm=num(d.get("total_person_minutes"), 0), n=len(d.get("communities") or [])),
+    "chemical.ended": lambda s, ev, d: s.f("泄漏影响结束，累计 AEGL-2 以上暴露 {pm} 人·分钟",
+                                           "Release over; {pm} person-minutes above AEGL-2 in all",
+                                           pm=num(d.get("person_minutes"), 0)),
+    "flood.breach": _breach,
+    "flood.update": lambda s, ev, d: s.f("淹没面积 {a} 平方公里，最大水深 {h} 米", "Flooded {a} km², max depth {h} m",
+                                         a=num(d.get("flooded_area_km2"), 2), h=num(d.get("max_depth_m"), 2)),
+    "wildfire.ignition": _ignition,
+    "wildfire.update": lambda s, ev, d: s.f("过火面积 {a} 公顷，火线周长 {p} 公里", "Burned {a} ha, perimeter {p} km",
+                                            a=num(d.get("burned_area_ha")), p=num(d.get("perimeter_km"), 2)),
+    "wildfire.line": lambda s, ev, d: s.f("开设防火隔离带 {m} 米", "Fireline built: {m} m", m=num(d.get("line_m"), 0)),
+    "wildfire.suppressed": lambda s, ev, d: s.f("火场 {id}：半径 {r} 米内扑灭", "Fire {id}: put out within {r} m",
+                                                id=d.get("id"), r=num(d.get("radius_m"), 0)),
+    "wildfire.contained": lambda s, ev, d: s.f("火场 {id} 得到控制，过火面积 {a} 公顷", "Fire {id} contained, {a} ha burned",
+                                               id=d.get("id"), a=num(d.get("burned_area_ha"))),
+    # the run
+    "sim.start": lambda s, ev, d: s.f("推演开始：{name}", "Drill started: {name}", name=s.pick(d.get("scenario") or "")),
+    "sim.end": lambda s, ev, d: s.t("推演结束", "Drill ended"),
+}
