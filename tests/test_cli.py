@@ -92,3 +92,17 @@ def test_language_does_not_leak_between_calls(capsys):
     assert main(seat) == 2
     zh = capsys.readouterr().err
     assert "cannot reach the server" in en and "无法连接演练服务器" in zh
+
+
+def test_seat_prints_events_as_the_event_log_says_them(monkeypatch):
+    from drillsim.cli.cmd_seat import _Printer
+    from drillsim.core import i18n
+
+    monkeypatch.setattr(i18n, "_lang", "zh")
+    m = {"type": "events", "events": [
+        {"seq": 3, "t": 1.0, "type": "unit.status", "data": {"unit": "fire1-1", "status": "enroute", "task": "i1/rescue"}},
+        {"seq": 4, "t": 1.0, "type": "unit.depart", "data": {"unit": "fire1-1", "dest": 3, "eta": 42.0}},
+        {"seq": 5, "t": 2.0, "type": "order.accepted", "data": {"op": "close_road", "by": "county_hq", "args": {"road": "r12"}}}]}
+    lines = _Printer(False, False).text(m).splitlines()
+    assert lines[1].split(None, 2)[2] == "fire1-1 出发前往 i1/rescue，预计 T+00:42 到达"
+    assert lines[2].endswith("county_hq 下达指令 交通管制：road=r12")

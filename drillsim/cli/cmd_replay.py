@@ -8,14 +8,13 @@ from pathlib import Path
 
 from drillsim.cli.common import apply_lang, print_json
 from drillsim.core.errors import InputError, Problem
+from drillsim.core.events import Event
 from drillsim.core.i18n import tr
+from drillsim.exercise.wording import HAZARDS, UNIT_STATUS, EventWords, kpi_label, label
 
 NAME = "replay"
 HELP = "state of a recorded drill at a sim minute, without re-simulating (复盘：查看某时刻态势)"
 ORDER = 41
-
-STATUS_ZH = {"idle": "待命", "enroute": "赶赴", "working": "处置中", "transporting": "转运", "returning": "返回",
-             "stuck": "受阻", "recalled": "召回"}
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -48,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
              f"{name.get('en', title) if isinstance(name, dict) else title} — state at minute {t:g}, "
              f"{st['events']} events"))
     c = Counter(u["status"] for u in st["units"])
-    print(tr("队伍: ", "Units: ") + ", ".join(f"{tr(STATUS_ZH.get(k, k), k)} {v}" for k, v in sorted(c.items())))
+    print(tr("队伍: ", "Units: ") + ", ".join(f"{label(UNIT_STATUS, k)} {v}" for k, v in sorted(c.items())))
     inc = st["incidents"]
     print(tr(f"事件: 共 {len(inc)}，已处置 {sum(1 for i in inc if i['resolved'] is not None)}，"
              f"已响应 {sum(1 for i in inc if i['first_response'] is not None)}",
@@ -62,9 +61,8 @@ def run(args: argparse.Namespace) -> int:
     if st["roads_not_open"]:
         print(tr(f"未通行道路: {len(st['roads_not_open'])} 条", f"Roads not open: {len(st['roads_not_open'])}"))
     for h in st["hazards"]:
-        print(tr(f"灾害 {h['id']} ({h['type']}): {h['events']} 条事件", f"Hazard {h['id']} ({h['type']}): {h['events']} events"))
-    from drillsim.exercise.wording import kpi_label
-
+        kind = label(HAZARDS, h["type"])
+        print(tr(f"灾害 {h['id']} ({kind}): {h['events']} 条事件", f"Hazard {h['id']} ({kind}): {h['events']} events"))
     for k, v in st["kpis"].items():
         if v is not None and not isinstance(v, dict):
             print(f"  {kpi_label(k)}: {v}")
@@ -83,10 +81,13 @@ def _seat(a, args: argparse.Namespace) -> int:
              f"seat {args.seat} at minute {v['t']:g}: {len(v['events'])} events known"))
     units = st.get("units") or []
     c = Counter(u["status"] for u in units)
-    print(tr("本席位队伍: ", "Own units: ") + (", ".join(f"{tr(STATUS_ZH.get(k, k), k)} {n}" for k, n in sorted(c.items()))
+    print(tr("本席位队伍: ", "Own units: ") + (", ".join(f"{label(UNIT_STATUS, k)} {n}" for k, n in sorted(c.items()))
                                             or tr("无", "none")))
     for depot, stock in sorted((st.get("supplies") or {}).items()):
         print(f"  {depot}: " + ", ".join(f"{i} {q:g}" for i, q in sorted(stock.items())))
-    for e in v["events"][-20:]:
-        print(f"  {e['t']:8.1f}  {e['type']}")
+    words, events = EventWords(), [Event.from_dict(e) for e in v["events"]]
+    for ev in events:
+        words.observe(ev)
+    for ev in events[-20:]:
+        print(f"  {ev.t:8.1f}  {ev.type:<22} {words.text(ev)}")
     return 0

@@ -12,7 +12,9 @@ from typing import Any
 
 from drillsim.cli.common import apply_lang, print_json
 from drillsim.core.errors import InputError, Problem
+from drillsim.core.events import Event
 from drillsim.core.i18n import pick, tr
+from drillsim.exercise.wording import EventWords
 
 NAME = "seat"
 HELP = "join a networked drill as a headless seat, optionally sending timed orders (无界面席位接入联网演练)"
@@ -90,6 +92,8 @@ class _Printer:
 
     def __init__(self, as_json: bool, quiet: bool) -> None:
         self.json, self.quiet = as_json, quiet
+        self.words = EventWords()
+        """Events as the app's log says them (:mod:`drillsim.exercise.wording`)."""
 
     def line(self, obj: dict[str, Any], text: str) -> None:
         if self.json:
@@ -110,6 +114,11 @@ class _Printer:
             print(text)
             sys.stdout.flush()
 
+    def _say(self, e: dict[str, Any]) -> str:
+        ev = Event.from_dict(e)
+        self.words.observe(ev)
+        return self.words.text(ev)
+
     def text(self, m: dict[str, Any]) -> str | None:
         kind = m.get("type")
         if kind == "welcome":
@@ -128,7 +137,7 @@ class _Printer:
             return tr(f"拒收 #{m.get('seq')}（{m.get('code')}）：{r.get('zh', '')}",
                       f"rejected #{m.get('seq')} ({m.get('code')}): {r.get('en', '')}")
         if kind == "events" and not self.quiet:
-            lines = [f"  {e['t']:8.1f}  {e['type']:<22} {_brief(e['data'])}" for e in m["events"]]
+            lines = [f"  {e['t']:8.1f}  {e['type']:<22} {self._say(e)}" for e in m["events"]]
             if m.get("catchup") and lines:
                 lines.insert(0, tr(f"已知情况 {len(lines)} 条：", f"{len(lines)} events known so far:"))
             return "\n".join(lines) or None
@@ -144,9 +153,3 @@ class _Printer:
             return tr(f"演练结束：第 {m['t']:g} 分钟，事件 {m['events']} 条，摘要 {m['digest']}",
                       f"drill over at minute {m['t']:g}: {m['events']} events, digest {m['digest']}")
         return None
-
-
-def _brief(d: dict[str, Any]) -> str:
-    parts = [f"{k}={d[k]}" for k in ("id", "unit", "task", "op", "by", "seat", "level", "color", "status")
-             if k in d and not isinstance(d[k], (dict, list))]
-    return " ".join(parts)[:100]
