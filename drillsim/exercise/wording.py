@@ -108,8 +108,8 @@ WARNING_COLORS: Labels = {"red": ("红色", "red"), "orange": ("橙色", "orange
                           "blue": ("蓝色", "blue")}
 HAZARDS: Labels = {"chemical": ("危化品泄漏", "chemical release"), "earthquake": ("地震", "earthquake"),
                    "flood": ("洪水", "flood"), "wildfire": ("森林火灾", "wildfire")}
-LEVELS: Labels = {"I": ("Ⅰ级", "level I"), "II": ("Ⅱ级", "level II"), "III": ("Ⅲ级", "level III"),
-                  "IV": ("Ⅳ级", "level IV")}
+RESPONSE_LEVELS: Labels = {"I": ("Ⅰ级", "level I"), "II": ("Ⅱ级", "level II"), "III": ("Ⅲ级", "level III"),
+                           "IV": ("Ⅳ级", "level IV")}
 ADVICE: Labels = {"shelter_in_place": ("就地避险", "shelter in place"), "evacuate": ("撤离", "evacuate")}
 DIRECTOR: Labels = {"pause": ("全体暂停", "pause for all"), "resume": ("继续推演", "resume"),
                     "speed": ("调整推演速度", "speed changed")}
@@ -395,7 +395,7 @@ def _level(s: Say, ev: Any, d: dict[str, Any]) -> str:
     if not lvl:
         return s.f("{seat} 终止应急响应", "{seat} ended the response", seat=s.seat(d.get("by")))
     return s.f("{seat} 启动{level}应急响应", "{seat} activated a {level} response", seat=s.seat(d.get("by")),
-               level=s.lab(LEVELS, lvl))
+               level=s.lab(RESPONSE_LEVELS, lvl))
 
 
 def _hazard_cause(s: Say, cause: Any) -> str:
@@ -471,7 +471,7 @@ def _ignition(s: Say, ev: Any, d: dict[str, Any]) -> str:
 
 def _plan_action(s: Say, ev: Any, d: dict[str, Any]) -> str:
     name = s.pick(d.get("name")) or s.lab(OP_LABELS, d.get("op"))
-    lvl = s.lab(LEVELS, d.get("level"))
+    lvl = s.lab(RESPONSE_LEVELS, d.get("level"))
     if ev.type == "plan.action_missed":
         return s.f("预案措施超时未完成：{name}（{level}）", "Plan action missed: {name} ({level})", name=name, level=lvl)
     when = s.t("按时", "on time") if d.get("on_time") else s.t("超时", "late")
@@ -549,7 +549,7 @@ FORMATS: dict[str, Formatter] = {
     "plan.loaded": lambda s, ev, d: s.f("载入预案：{name}", "Plan loaded: {name}", name=s.pick(d.get("name") or "")),
     "plan.level_due": lambda s, ev, d: s.f("预案要求 {within} 分钟内启动{level}响应",
                                            "The plan calls for a {level} response within {within} min",
-                                           within=num(d.get("within_min"), 0), level=s.lab(LEVELS, d.get("level"))),
+                                           within=num(d.get("within_min"), 0), level=s.lab(RESPONSE_LEVELS, d.get("level"))),
     "plan.action_done": _plan_action,
     "plan.action_missed": _plan_action,
     # seats: levels, warnings, support, comms
