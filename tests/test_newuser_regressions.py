@@ -63,3 +63,36 @@ def test_probe_sees_hazards_started_by_injects():
     assert r.returncode == 0, r.stderr
     fields = json.loads(r.stdout.strip().splitlines()[-1])["fields"]
     assert any(f["started"] for f in fields.values() if f["id"] == "lpg")
+
+
+# --- a new user's trial of bad inputs (docs/cli.md: exit 2, FILE:LINE:COL message, nothing recorded lost) ---
+
+def _main(capsys, *args) -> tuple[int, str]:
+    from drillsim.cli.main import main
+
+    rc = main([str(a) for a in args])
+    out = capsys.readouterr()
+    return rc, out.out + out.err
+
+
+def _small_archive(tmp_path: Path, capsys) -> Path:
+    arc = tmp_path / "a.drill"
+    rc, text = _main(capsys, "run", SCENARIO, "--orders", ORDERS, "--until", "30", "--record", arc, "--json")
+    assert rc == 0, text
+    return arc
+
+
+def test_damaged_event_payload_is_a_clear_error_not_a_traceback(tmp_path, capsys):
+    import sqlite3
+
+    arc = _small_archive(tmp_path, capsys)
+    con = sqlite3.connect(arc)
+    seq = con.execute("SELECT seq FROM events ORDER BY seq LIMIT 1 OFFSET 20").fetchone()[0]
+    con.execute("UPDATE events SET data = ? WHERE seq = ?", (b"\xed\xa0\x80\xff\xfe", seq))  # flipped bytes
+    con.commit()
+    con.close()
+    for args in (("report", arc, "-o", tmp_path / "r.html"), ("compare", arc, arc)):
+        rc, text = _main(capsys, *args)
+        assert rc == 2, text
+        assert f"{arc}:1:1: event seq {seq}" in text and "damaged" in text and "drillsim verify" in text
+    assert not (tmp_path / "r.html").exists()

@@ -264,8 +264,18 @@ class Archive:
         if types:
             q += " AND type LIKE ?"
             args.append(types.replace("%", "") + "%")
-        for seq, t, ty, data in self.con.execute(q + " ORDER BY seq", args):
-            yield Event(t, ty, _loads(unpack_payload(data)), seq)
+        try:
+            for seq, t, ty, data in self.con.execute(q + " ORDER BY seq", args):
+                try:
+                    payload = _loads(unpack_payload(data))
+                except (ValueError, TypeError, zlib.error):
+                    # a flipped byte in a stored payload: say so instead of a JSON/zlib traceback
+                    raise bad_archive(self.path, f"event seq {seq} ({ty} at t={t:g}) is damaged and cannot be "
+                                                 "read; the archive was altered or corrupted "
+                                                 "('drillsim verify' names the first bad event)") from None
+                yield Event(t, ty, payload, seq)
+        except sqlite3.DatabaseError as e:
+            raise bad_archive(self.path, f"not a readable DrillSim archive: {e}") from None
 
     def last_seq_at(self, t: float) -> int:
         """The seq of the last event at or before sim minute ``t`` (-1 if none), from the time index."""
