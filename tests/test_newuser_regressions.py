@@ -96,3 +96,25 @@ def test_damaged_event_payload_is_a_clear_error_not_a_traceback(tmp_path, capsys
         assert rc == 2, text
         assert f"{arc}:1:1: event seq {seq}" in text and "damaged" in text and "drillsim verify" in text
     assert not (tmp_path / "r.html").exists()
+
+
+def test_run_record_never_replaces_an_existing_archive(tmp_path, capsys):
+    arc = _small_archive(tmp_path, capsys)
+    before = arc.read_bytes()
+    rc, text = _main(capsys, "run", SCENARIO, "--until", "5", "--record", arc)
+    assert rc == 2 and "--record: already exists" in text and "--force" in text
+    assert arc.read_bytes() == before
+    rc, text = _main(capsys, "run", SCENARIO, "--until", "5", "--record", arc, "--force")
+    assert rc == 0, text
+    rc, text = _main(capsys, "serve", SCENARIO, "--port", "0", "--record", arc)
+    assert rc == 2 and "--record: already exists" in text
+
+
+def test_run_outputs_in_a_missing_folder_fail_before_the_drill(tmp_path, capsys):
+    for opt in ("--events", "--record"):
+        out = tmp_path / "no-such-folder" / "x.out"
+        rc, text = _main(capsys, "run", SCENARIO, opt, out)
+        assert rc == 2 and "Traceback" not in text
+        assert f"{out}:1:1: {opt}: folder" in text and "does not exist" in text
+    rc, text = _main(capsys, "run", SCENARIO, "--record", tmp_path)
+    assert rc == 2 and "is a folder" in text

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from drillsim.cli.common import apply_lang, print_json
-from drillsim.core.errors import InputError, Problem
+from drillsim.cli.common import apply_lang, check_output, print_json
 from drillsim.core.i18n import tr
 
 NAME = "branch"
@@ -30,8 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from drillsim.record.rerun import branch
 
     apply_lang(args)
-    if Path(args.out).exists() and not getattr(args, "force", False):
-        raise InputError(Problem(str(args.out), 1, 1, "already exists; choose another -o file or add --force"))
+    check_output(args.out, "-o", force=bool(getattr(args, "force", False)))
     orders = load_orders(args.orders) if args.orders else []
     with Archive.open(args.file) as a:
         session = branch(a, args.at, args.out, orders)

@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from drillsim.cli.common import apply_lang, print_json
+from drillsim.cli.common import apply_lang, check_output, print_json
 from drillsim.cli.summary import print_summary
 from drillsim.core.i18n import tr
 from drillsim.exercise.order_file import load_orders
@@ -34,12 +34,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-auto", action="store_true", help="turn the auto-dispatcher off: only orders act")
     p.add_argument("--record", type=Path, default=None, metavar="OUT.drill",
                    help="record the drill into a .drill archive (see docs/archive.md)")
+    p.add_argument("--force", action="store_true", help="replace the --record archive if it exists")
     p.add_argument("--speed", type=float, default=None, metavar="X",
                    help="pace the drill like a live one: X sim minutes per wall second")
 
 
 def run(args: argparse.Namespace) -> int:
     apply_lang(args)
+    # outputs are checked before the drill runs: a typo in a folder must not cost a long run,
+    # and an existing archive (a recorded drill) is never replaced without --force
+    if args.events:
+        check_output(args.events, "--events")
+    if args.record:
+        check_output(args.record, "--record", force=args.force)
     scenario = load_scenario(args.file)
     inputs = load_orders(args.orders) if args.orders else []
     session = Session(scenario, seed=args.seed, auto_dispatch=not args.no_auto, inputs=inputs)

@@ -12,7 +12,7 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
-from drillsim.cli.common import apply_lang, print_json
+from drillsim.cli.common import apply_lang, check_output, print_json
 from drillsim.core.errors import InputError, Problem
 from drillsim.core.i18n import pick, tr
 
@@ -34,6 +34,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--until", type=float, default=None, metavar="MIN", help="end the drill at this sim minute")
     p.add_argument("--record", type=Path, default=None, metavar="OUT.drill",
                    help="archive to record (default: NAME-net-TIMESTAMP.drill here)")
+    p.add_argument("--force", action="store_true", help="replace the --record archive if it exists")
     p.add_argument("--no-auto", action="store_true", help="turn the auto-dispatcher off: only orders act")
     p.add_argument("--evaluators", type=int, default=1, metavar="N", help="evaluator join codes (default 1)")
     p.add_argument("--pause-on-drop", default="", metavar="SEAT,...",
@@ -77,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(Problem(str(record), 1, 1, "cannot write the archive here (folder missing or read-only)"))
     if record.resolve() == args.file.resolve():
         raise InputError(Problem(str(record), 1, 1, "record into a new file, not over the archive being continued"))
+    check_output(record, "--record", force=args.force)
     _logging(args.log)
     ssl_ctx, fp, cert = None, None, None
     if args.tls:
