@@ -118,3 +118,12 @@ def test_run_outputs_in_a_missing_folder_fail_before_the_drill(tmp_path, capsys)
         assert f"{out}:1:1: {opt}: folder" in text and "does not exist" in text
     rc, text = _main(capsys, "run", SCENARIO, "--record", tmp_path)
     assert rc == 2 and "is a folder" in text
+
+
+def test_branch_at_beyond_the_recording_is_refused(tmp_path, capsys):
+    arc = _small_archive(tmp_path, capsys)
+    rc, text = _main(capsys, "branch", arc, "--at", "99999", "-o", tmp_path / "b.drill")
+    assert rc == 2 and "--at 99999 is outside the recording (0 to 30 sim minutes)" in text
+    assert not (tmp_path / "b.drill").exists()
+    rc, text = _main(capsys, "branch", arc, "--at", "10", "-o", tmp_path / "missing" / "b.drill")
+    assert rc == 2 and "does not exist" in text

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from drillsim.cli.common import apply_lang, check_output, print_json
+from drillsim.core.errors import InputError, Problem
 from drillsim.core.i18n import tr
 
 NAME = "branch"
@@ -32,6 +33,9 @@ def run(args: argparse.Namespace) -> int:
     check_output(args.out, "-o", force=bool(getattr(args, "force", False)))
     orders = load_orders(args.orders) if args.orders else []
     with Archive.open(args.file) as a:
+        if not 0 <= args.at <= a.duration:
+            raise InputError(Problem(str(args.file), 1, 1, f"--at {args.at:g} is outside the recording "
+                                                          f"(0 to {a.duration:g} sim minutes)"))
         session = branch(a, args.at, args.out, orders)
     res = {"parent": str(args.file), "out": str(args.out), "branch_at": args.at, "events": len(session.events),
            "digest": session.events.digest, "kpis": session.sim.kpis.summary()}
