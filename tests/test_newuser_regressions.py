@@ -127,3 +127,28 @@ def test_branch_at_beyond_the_recording_is_refused(tmp_path, capsys):
     assert not (tmp_path / "b.drill").exists()
     rc, text = _main(capsys, "branch", arc, "--at", "10", "-o", tmp_path / "missing" / "b.drill")
     assert rc == 2 and "does not exist" in text
+
+
+def test_orders_naming_what_the_drill_lacks_are_refused_before_it_runs(tmp_path, capsys):
+    scen = tmp_path / "drill.yaml"
+    scen.write_text(SCENARIO.read_text(encoding="utf-8"), encoding="utf-8")
+    orders = tmp_path / "drill.orders.yaml"
+    orders.write_text(
+        "orders:\n"
+        "  - {t: 10, by: county_hq, op: dispatch, unit: fire9-9, task: x/rescue}\n"
+        "  - {t: 20, by: county_hq, op: open_shelter, shelter: sh99}\n"
+        "  - {t: 99999, by: county_hq, op: set_response_level, level: II}\n"
+        "  - {t: 40, by: nobody, op: issue_warning, color: red, communities: all}\n"
+        "  - {t: 50, by: county_hq, op: activate_contract, depot: dep_nope, item: tentt}\n",
+        encoding="utf-8")
+    want = [f"{orders}:2:", "unit 'fire9-9' is not in this drill", f"{orders}:3:", "shelter 'sh99'",
+            f"{orders}:4:9: t 99999 is after the drill ends", f"{orders}:5:", "seat 'nobody'",
+            "depot 'dep_nope'", "supply 'tentt' is not in this drill; did you mean 'tent'?"]
+    for args in (("validate", scen, orders), ("run", scen, "--orders", orders)):
+        rc, text = _main(capsys, *args)
+        assert rc == 2, text
+        assert all(w in text for w in want), text
+        assert "Traceback" not in text
+    # the shipped pair still passes, and says what it was checked against
+    rc, text = _main(capsys, "validate", SCENARIO, ORDERS)
+    assert rc == 0 and "OK (orders file for linhe_ammonia.yaml)" in text, text

@@ -36,6 +36,12 @@ def run(args: argparse.Namespace) -> int:
         if not 0 <= args.at <= a.duration:
             raise InputError(Problem(str(args.file), 1, 1, f"--at {args.at:g} is outside the recording "
                                                           f"(0 to {a.duration:g} sim minutes)"))
+        if args.orders:
+            from drillsim.exercise.order_file import reference_problems
+            from drillsim.record.rerun import new_session
+
+            if problems := reference_problems(args.orders, new_session(a)):
+                raise InputError(problems)
         session = branch(a, args.at, args.out, orders)
     res = {"parent": str(args.file), "out": str(args.out), "branch_at": args.at, "events": len(session.events),
            "digest": session.events.digest, "kpis": session.sim.kpis.summary()}

@@ -11,8 +11,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from drillsim.cli.common import apply_lang, check_output, print_json
 from drillsim.cli.summary import print_summary
+from drillsim.core.errors import InputError
 from drillsim.core.i18n import tr
-from drillsim.exercise.order_file import load_orders
+from drillsim.exercise.order_file import load_orders, reference_problems
 from drillsim.exercise.session import Session
 from drillsim.scenario import load_scenario
 
@@ -50,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.file)
     inputs = load_orders(args.orders) if args.orders else []
     session = Session(scenario, seed=args.seed, auto_dispatch=not args.no_auto, inputs=inputs)
+    if args.orders and (problems := reference_problems(args.orders, session)):
+        raise InputError(problems)  # a unit or place the drill lacks: say so now, not as a rejected order
     sim = session.sim
     if args.until is not None:
         sim.duration = min(sim.duration, max(0.0, args.until))

@@ -23,16 +23,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="print the path of the scenario JSON Schema (for editors) and exit")
 
 
-def _check_orders(path: str) -> list[Problem]:
-    """An orders file (``*.orders.yaml``) is checked as orders, not as a scenario."""
+def _check_orders(path: str) -> tuple[list[Problem], str]:
+    """An orders file (``*.orders.yaml``) is checked as orders, not as a scenario, and then against
+    the scenario it is for (``X.yaml`` beside ``X.orders.yaml``): its seats, units, places, supplies."""
+    from pathlib import Path
+
     from drillsim.core.errors import InputError
-    from drillsim.exercise.order_file import load_orders
+    from drillsim.exercise.order_file import load_orders, reference_problems
+    from drillsim.exercise.session import Session
+    from drillsim.scenario import load_scenario
 
     try:
         load_orders(path)
     except InputError as e:
-        return list(e.problems)
-    return []
+        return list(e.problems), ""
+    p = Path(path)
+    scen = p.with_name(p.name[: -len(".orders.yaml")] + ".yaml")
+    if not scen.is_file():
+        return [], f"orders file; no {scen.name} beside it to check its units and places against"
+    try:
+        session = Session(load_scenario(scen))
+    except InputError:
+        return [], f"orders file; {scen.name} has problems, so its references were not checked"
+    return reference_problems(p, session), f"orders file for {scen.name}"
 
 
 def _check_variants(path: str) -> tuple[list[Problem], str]:
@@ -76,10 +89,10 @@ def run(args: argparse.Namespace) -> int:
     problems: list[Problem] = []
     for f in args.files:
         if f.endswith(".orders.yaml"):
-            found = _check_orders(f)
+            found, what = _check_orders(f)
             problems.extend(found)
             if not found:
-                print(f"{f}: OK (orders file)")
+                print(f"{f}: OK ({what})")
             continue
         if f.endswith(".variants.yaml"):
             found, what = _check_variants(f)

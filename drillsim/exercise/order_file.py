@@ -171,3 +171,112 @@ def _check_args(op: str, args: dict[str, Any], file: str, pos: dict, path: tuple
         else:
             out.append(Problem(file, *yamlpos.position(pos, path + (k,), key=True), msg))
     return out
+
+
+def reference_problems(path: str | Path, session: Any) -> list[Problem]:
+    """What an orders file names that the drill it is used with does not have: seats, units,
+    places, depots, supplies, roads, injects, and times after the drill ends.
+
+    ``load_orders`` checks each entry alone; this checks it against ``session`` (a fresh
+    :class:`~drillsim.exercise.session.Session` of the scenario), so that a typo such as
+    ``unit: fire9-9`` is a ``FILE:LINE:COL`` problem before the drill runs instead of a
+    silently rejected order found only in the event log. Task ids (``INCIDENT/KIND``) and
+    request ids are made during the drill and are not checked here.
+    """
+    file = str(path)
+    data, pos = yamlpos.parse(read_text(Path(path)))
+    items, base = (data.get("orders"), ("orders",)) if isinstance(data, dict) else (data, ())
+    if not isinstance(items, list):
+        return []
+    sim, seats = session.sim, session.seats
+    world = sim.world
+    shelters, depots = set(world.shelter_open), set(world.stock)
+    communities = set(world.residents)
+    towns = {str(world.places[c].attrs["town"]) for c in communities
+             if c in world.places and world.places[c].attrs.get("town")}
+    channels = set(seats.params["warning_channels"])
+    seat_ids = set(seats.seats) | {"director", "evaluator"}
+    supplies = set(sim.scenario.supplies)
+    injects = set(session.msel.injects)
+    problems: list[Problem] = []
+
+    def unknown(path_k: tuple, what: str, value: Any, known: set[str], key: str | tuple = ()) -> None:
+        value = str(value)
+        if value in known:
+            return
+        hint = difflib.get_close_matches(value, sorted(known), n=1)
+        listing = ", ".join(sorted(known)[:12]) + (", ..." if len(known) > 12 else "")
+        msg = f"{what} {value!r} is not in this drill" + (f"; did you mean {hint[0]!r}?" if hint else
+                                                         f"; it has {listing}" if known else "")
+        at = path_k + (key if isinstance(key, tuple) else (key,))
+        problems.append(Problem(file, *yamlpos.position(pos, at, key=isinstance(key, tuple) and bool(key)), msg))
+
+    def names(v: Any) -> list[str]:
+        return [v] if isinstance(v, str) else [str(x) for x in v] if isinstance(v, list) else []
+
+    for k, d in enumerate(items):
+        if not isinstance(d, dict):
+            continue
+        pk = base + (k,)
+        t = d.get("t", d.get("time_min"))
+        if isinstance(t, (int, float)) and not isinstance(t, bool) and t > sim.duration:
+            problems.append(Problem(file, *yamlpos.position(pos, pk + ("t",)),
+                                    f"t {t:g} is after the drill ends (minute {sim.duration:g}); it would never "
+                                    "be given"))
+        if "inject" in d:
+            if d.get("inject") != "adhoc" and "id" in d:
+                unknown(pk, "inject", d["id"], injects, "id")
+            continue
+        if "note" in d:
+            continue
+        op = d.get("op")
+        if op not in ORDER_ARGS:
+            continue
+        if "by" in d:
+            unknown(pk, "seat", d["by"], seat_ids, "by")
+        if op in ("dispatch", "recall") and "unit" in d:
+            unknown(pk, "unit", d["unit"], set(sim.units), "unit")
+        if op == "request_support":
+            if "to" in d:
+                unknown(pk, "seat", d["to"], seat_ids, "to")
+            for u in names(d.get("units")):
+                unknown(pk, "unit", u, set(sim.units), "units")
+            if d.get("depot") is not None:
+                unknown(pk, "depot", d["depot"], depots, "depot")
+        if op == "move_supplies":
+            src = d.get("from", d.get("source"))
+            if src is not None:
+                unknown(pk, "depot", src, depots, "from" if "from" in d else "source")
+            if "to" in d:
+                unknown(pk, "place", d["to"], set(world.places), "to")
+            if isinstance(d.get("items"), dict):
+                for item in d["items"]:
+                    unknown(pk, "supply", item, supplies, ("items", item))
+        if op in ("open_shelter", "close_shelter") and "shelter" in d:
+            unknown(pk, "shelter", d["shelter"], shelters, "shelter")
+        if op == "evacuate":
+            if "community" in d:
+                unknown(pk, "community", d["community"], communities, "community")
+            if d.get("shelter") is not None:
+                unknown(pk, "shelter", d["shelter"], shelters, "shelter")
+        if op == "evacuate_area":
+            if "area" in d:
+                unknown(pk, "area", d["area"], towns | communities | {"all"}, "area")
+            if d.get("shelter") is not None:
+                unknown(pk, "shelter", d["shelter"], shelters, "shelter")
+        if op == "issue_warning":
+            if isinstance(d.get("communities"), str):  # 'all', a town id or one community
+                unknown(pk, "community or town", d["communities"], towns | communities | {"all"}, "communities")
+            else:
+                for c in names(d.get("communities")):
+                    unknown(pk, "community", c, communities, "communities")
+            for c in names(d.get("channels")):
+                unknown(pk, "warning channel", c, channels, "channels")
+        if op in ("close_road", "open_road") and "road" in d:
+            unknown(pk, "road", d["road"], set(world.net.road_index), "road")
+        if op in ("activate_contract", "start_production"):
+            if "depot" in d:
+                unknown(pk, "depot", d["depot"], depots, "depot")
+            if "item" in d:
+                unknown(pk, "supply", d["item"], supplies, "item")
+    return problems
