@@ -152,3 +152,26 @@ def test_orders_naming_what_the_drill_lacks_are_refused_before_it_runs(tmp_path,
     # the shipped pair still passes, and says what it was checked against
     rc, text = _main(capsys, "validate", SCENARIO, ORDERS)
     assert rc == 0 and "OK (orders file for linhe_ammonia.yaml)" in text, text
+
+
+def test_kpi_tables_show_shares_as_percent_and_tonnes_as_tonnes():
+    from drillsim.cli.summary import format_kpi, format_kpi_delta
+
+    assert format_kpi("supplies_requested_t", 0.25) == "0.25"  # was '25.0%': 0.25 t looked like a share
+    assert format_kpi("first_response_min_mean", 0.7) == "0.7"
+    assert format_kpi("rescued_within_72h_share", 1.0) == "100.0%"  # was '1.0' beside '44.0%' shares
+    assert format_kpi("supplies_delivered_share", 0.0) == "0.0%"
+    assert format_kpi("unit_utilisation", 0.0634) == "6.3%"
+    assert format_kpi("evacuation_completion_min", 226.6) == "226.6"
+    assert format_kpi("chemical_release", False) in ("否", "no")  # replay/compare printed False
+    assert format_kpi_delta("unit_utilisation", -0.0034) == "-0.3%"
+    assert format_kpi_delta("dispatches", 5) == "+5" and format_kpi_delta("dispatches", 0) == ""
+
+
+def test_replay_and_compare_print_kpis_like_run(tmp_path, capsys):
+    arc = _small_archive(tmp_path, capsys)
+    rc, text = _main(capsys, "replay", arc, "--at", "20")
+    assert rc == 0 and "False" not in text and "True" not in text
+    assert "%" in text  # unit utilisation as a share
+    rc, text = _main(capsys, "compare", arc, arc)
+    assert rc == 0 and "False" not in text and "True" not in text

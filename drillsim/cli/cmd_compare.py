@@ -22,15 +22,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true")
 
 
-def _fmt(v) -> str:
-    if v is None:
-        return "-"
-    if isinstance(v, dict):
-        return ", ".join(f"{k}: {x}" for k, x in v.items()) or "-"
-    return str(v)
-
-
 def run(args: argparse.Namespace) -> int:
+    from drillsim.cli.summary import format_kpi, format_kpi_delta
     from drillsim.exercise.wording import kpi_label
     from drillsim.record.archive import Archive
     from drillsim.record.rerun import compare
@@ -48,7 +41,8 @@ def run(args: argparse.Namespace) -> int:
     table.add_column(f"B {args.b.name}", justify="right")
     table.add_column(tr("差值 B-A", "B - A"), justify="right")
     for r in res["kpis"]:
-        table.add_row(kpi_label(r["kpi"]), _fmt(r["a"]), _fmt(r["b"]), "" if r["delta"] in (None, 0) else f"{r['delta']:+g}")
+        k = r["kpi"]
+        table.add_row(kpi_label(k), format_kpi(k, r["a"]), format_kpi(k, r["b"]), format_kpi_delta(k, r["delta"]))
     console = Console(width=110)
     console.print(table)
     d = res["first_divergence"]

@@ -63,9 +63,11 @@ def run(args: argparse.Namespace) -> int:
     for h in st["hazards"]:
         kind = label(HAZARDS, h["type"])
         print(tr(f"灾害 {h['id']} ({kind}): {h['events']} 条事件", f"Hazard {h['id']} ({kind}): {h['events']} events"))
+    from drillsim.cli.summary import format_kpi
+
     for k, v in st["kpis"].items():
         if v is not None and not isinstance(v, dict):
-            print(f"  {kpi_label(k)}: {v}")
+            print(f"  {kpi_label(k)}: {format_kpi(k, v)}")
     return 0
 
 

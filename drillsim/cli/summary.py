@@ -11,17 +11,32 @@ from rich.table import Table
 from drillsim.core.i18n import pick, tr
 from drillsim.exercise.wording import kpi_label
 
+SHARE_KPIS = frozenset({"rescued_within_72h_share", "supplies_delivered_share", "unit_utilisation"})
+"""KPIs that are a share 0..1, shown as a percentage; every other number is in the unit its label names."""
 
-def _fmt(v: Any) -> str:
+
+def format_kpi(key: str, v: Any) -> str:
+    """A KPI value for a terminal table: shares as %, yes/no for flags, numbers in their own unit.
+
+    (Deciding by the value alone showed 0.25 t of supplies as '25.0%' and a share of
+    exactly 1 as '1.0'.)"""
     if v is None:
         return "—"
     if isinstance(v, bool):
         return tr("是", "yes") if v else tr("否", "no")
+    if isinstance(v, (int, float)) and key in SHARE_KPIS:
+        return f"{v:.1%}"
     if isinstance(v, float):
-        return f"{v:.1%}" if 0 <= v <= 1 and v != 0 and v != 1 else f"{v:,.1f}"
+        return f"{v:,.1f}" if v == 0 or abs(v) >= 10 else f"{v:.3g}"
     if isinstance(v, dict):
-        return ", ".join(f"{k}: {_fmt(x)}" for k, x in v.items()) or "—"
+        return ", ".join(f"{k}: {format_kpi(key, x)}" for k, x in v.items()) or "—"
     return f"{v:,}" if isinstance(v, int) else str(v)
+
+
+def format_kpi_delta(key: str, d: float | None) -> str:
+    if d in (None, 0):
+        return ""
+    return f"{d:+.1%}" if key in SHARE_KPIS else f"{d:+g}"
 
 
 def print_summary(name: dict[str, str], result: dict[str, Any], console: Console | None = None) -> None:
@@ -32,7 +47,7 @@ def print_summary(name: dict[str, str], result: dict[str, Any], console: Console
     for k, v in result["kpis"].items():
         if k.startswith("_") or k in ("score", "score_components"):
             continue
-        table.add_row(kpi_label(k), _fmt(v))
+        table.add_row(kpi_label(k), format_kpi(k, v))
     for k, v in (result["kpis"].get("score_components") or {}).items():
         table.add_row(kpi_label(f"score_components.{k}"), f"{100 * v:.0f}")
     if result.get("score") is not None:
