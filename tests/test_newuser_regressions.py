@@ -175,3 +175,9 @@ def test_replay_and_compare_print_kpis_like_run(tmp_path, capsys):
     assert "%" in text  # unit utilisation as a share
     rc, text = _main(capsys, "compare", arc, arc)
     assert rc == 0 and "False" not in text and "True" not in text
+
+
+def test_run_refuses_a_negative_speed_until_or_seed(capsys):
+    for args in (("--speed", "-3"), ("--speed", "0"), ("--until", "-5"), ("--seed", "-1")):
+        rc, text = _main(capsys, "run", SCENARIO, *args)  # --speed -3 used to pace at 1e-6 min/s: a silent hang
+        assert rc == 2 and f"{args[0]}:1:1: {args[0]} {args[1]}" in text, (args, text)

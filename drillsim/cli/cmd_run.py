@@ -11,7 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from drillsim.cli.common import apply_lang, check_output, print_json
 from drillsim.cli.summary import print_summary
-from drillsim.core.errors import InputError
+from drillsim.core.errors import InputError, Problem
 from drillsim.core.i18n import tr
 from drillsim.exercise.order_file import load_orders, reference_problems
 from drillsim.exercise.session import Session
@@ -42,6 +42,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     apply_lang(args)
+    # a negative --speed paced the drill at 1e-6 sim min per second (it seemed to hang, silently);
+    # a negative --until ran nothing and printed an empty summary with exit 0
+    if args.speed is not None and not args.speed > 0:
+        raise InputError(Problem("--speed", 1, 1, f"--speed {args.speed:g}: give sim minutes per wall second "
+                                                  "above 0 (e.g. --speed 30), or leave it out to run flat out"))
+    if args.until is not None and not args.until > 0:
+        raise InputError(Problem("--until", 1, 1, f"--until {args.until:g}: give a sim minute above 0"))
+    if args.seed is not None and args.seed < 0:
+        raise InputError(Problem("--seed", 1, 1, f"--seed {args.seed}: a seed is an integer >= 0 "
+                                                 "(as meta.seed in the scenario)"))
     # outputs are checked before the drill runs: a typo in a folder must not cost a long run,
     # and an existing archive (a recorded drill) is never replaced without --force
     if args.events:
