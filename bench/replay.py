@@ -15,6 +15,7 @@ The last line is one JSON object with the figures and the scale parameters.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import random
 import sys
@@ -152,13 +153,34 @@ def main() -> None:
         open_ms = (time.perf_counter() - t_open) * 1000
         rnd = random.Random(7)
         archive.state_at(1.0)  # first call loads node coordinates
-        ms = []
-        for _ in range(a.seeks):
-            t = rnd.uniform(0, archive.duration)
-            t1 = time.perf_counter()
-            st = archive.state_at(t)
-            ms.append((time.perf_counter() - t1) * 1000)
+        gc_log: list[tuple[int, float]] = []  # (generation, ms) of each collector pass during the seeks
+
+        def on_gc(phase: str, info: dict) -> None:
+            if phase == "start":
+                on_gc.t0 = time.perf_counter()
+            else:
+                gc_log.append((info["generation"], (time.perf_counter() - on_gc.t0) * 1000))
+
+        parts = getattr(archive._snapshots, "_parts", {})  # decoded snapshots the reader keeps
+        ms, seeks = [], []
+        gc.callbacks.append(on_gc)
+        try:
+            for i in range(a.seeks):
+                t = rnd.uniform(0, archive.duration)
+                n_gc, n_parts = len(gc_log), len(parts)
+                t1 = time.perf_counter()
+                st = archive.state_at(t)
+                ms.append((time.perf_counter() - t1) * 1000)
+                seeks.append({"index": i, "t": round(t, 2), "ms": round(ms[-1], 2),
+                              "gc_passes": [[g, round(x, 2)] for g, x in gc_log[n_gc:]],
+                              "snapshots_decoded": len(parts) - n_parts, "last_seq": st["last_seq"]})
+        finally:
+            gc.callbacks.remove(on_gc)
         assert st["units"]
+        slow = max(seeks, key=lambda r: r["ms"])
+        snap = archive.con.execute("SELECT t, seq FROM snapshots WHERE t <= ? ORDER BY t DESC LIMIT 1",
+                                   (slow["t"],)).fetchone()
+        slow["snapshot_t"], slow["events_replayed"] = (snap[0], slow["last_seq"] - snap[1]) if snap else (None, None)
         t1 = time.perf_counter()
         chain = archive.verify_chain()
         chain_s = time.perf_counter() - t1
@@ -192,6 +214,9 @@ def main() -> None:
                                         "the plain run; _drill_thread: the tap's part only",
         "seek_ms_p50": round(float(np.percentile(ms, 50)), 2), "seek_ms_p95": round(float(np.percentile(ms, 95)), 2),
         "seek_ms_max": round(max(ms), 2), "seek_goal_p95_ms": 100, "seeks": a.seeks,
+        "seek_ms_max_context": slow,
+        "seek_gc_passes": {f"gen{g}": sum(1 for x, _ in gc_log if x == g) for g in range(3)},
+        "seek_gc_full_ms": round(sum(x for g, x in gc_log if g == 2), 1),
         "open_ms": round(open_ms, 2),
         "archive_bytes": size, "bytes_per_event": round(size / max(1, n_events), 1),
         "snapshots": n_snap, "snapshot_bytes": snap_bytes,

@@ -304,3 +304,24 @@ def test_stream_taps_see_every_line_in_seq_order():
     stream.emit(2.0, "a")
     assert [s for s, _ in seen] == [0, 1, 2, 3]
     assert [line for _, line in seen] == [e.to_json().encode() for e in stream.events]
+
+
+def test_seek_runs_with_the_garbage_collector_paused(tmp_path, monkeypatch):
+    """A seek's burst of allocations must not start collector passes (a full one walks the whole heap:
+    the 0.4-1.7 s slow seeks of the benchmark); the collector's state is restored after."""
+    import gc
+
+    _, path, _ = record(tmp_path)
+    seen = []
+    view = ReplayState.view
+    monkeypatch.setattr(ReplayState, "view", lambda self, t=None: seen.append(gc.isenabled()) or view(self, t))
+    with Archive.open(path) as a:
+        assert gc.isenabled()
+        a.state_at(100.0)
+        assert gc.isenabled() and seen == [False]
+        gc.disable()
+        try:
+            a.state_at(200.0)
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
