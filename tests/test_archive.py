@@ -306,6 +306,64 @@ def test_stream_taps_see_every_line_in_seq_order():
     assert [line for _, line in seen] == [e.to_json().encode() for e in stream.events]
 
 
+def _snapshot_rows(path: Path) -> list[tuple]:
+    from drillsim.record.snapshots import decompress
+
+    con = sqlite3.connect(path)
+    rows = [(t, seq, codec, decompress(codec.split("-")[0], data))
+            for t, seq, codec, data in con.execute("SELECT t, seq, codec, state FROM snapshots ORDER BY t")]
+    con.close()
+    return rows
+
+
+def test_recorder_shares_the_simulations_kpi_tracker_and_writes_the_same_snapshots(tmp_path, monkeypatch):
+    """The recorder's reducer uses the simulation's KpiTracker instead of feeding a second one; its
+    snapshots are byte for byte those of a reducer with a tracker of its own, also for a snapshot
+    taken at the tap of ``sim.end`` (the simulation moves its tracker's clock to the end first)."""
+    import drillsim.record.recorder as recorder_mod
+
+    sc = load_scenario(copy_drill(tmp_path))
+    probe = Session(sc)
+    probe.run()
+    last = max(e.t for e in probe.events.events if e.type != "sim.end")
+    assert last < probe.sim.duration
+    end_every = (last + probe.sim.duration) / 2  # one snapshot boundary between the last event and sim.end
+
+    s = Session(sc)
+    shared = {every: Recorder(s, tmp_path / f"shared{i}.drill", snapshot_every=every)
+              for i, every in enumerate((30.0, end_every))}
+    monkeypatch.setattr(recorder_mod, "shared_kpis", lambda sim: None)
+    own = {every: Recorder(s, tmp_path / f"own{i}.drill", snapshot_every=every)
+           for i, every in enumerate((30.0, end_every))}
+    assert all(r.state.kpi is s.sim.kpis for r in shared.values())
+    assert all(r.state.kpi is not s.sim.kpis for r in own.values())
+    s.run_until(40)
+    s.order("issue_warning", by="county_hq", color="orange", communities=["c1"])
+    s.run()
+    for r in (*shared.values(), *own.values()):
+        r.close()
+    for i in range(2):
+        a, b = _snapshot_rows(tmp_path / f"shared{i}.drill"), _snapshot_rows(tmp_path / f"own{i}.drill")
+        assert a and a == b
+    at_end = _snapshot_rows(tmp_path / "shared1.drill")[-1]
+    assert at_end[0] == end_every and json.loads(at_end[3].partition(b"\n")[0])["kpi"]["t"] == last
+    with Archive.open(tmp_path / "shared0.drill") as arc:
+        assert arc.kpis() == s.sim.kpis.summary()
+
+
+def test_a_recorder_started_late_keeps_its_own_tracker(tmp_path):
+    """Catching up on events past the first snapshot boundary would snapshot a tracker that is ahead."""
+    sc = load_scenario(copy_drill(tmp_path))
+    s = Session(sc)
+    s.run_until(100)
+    rec = Recorder(s, tmp_path / "late.drill")
+    assert rec.state.kpi is not s.sim.kpis
+    s.run()
+    rec.close()
+    with Archive.open(tmp_path / "late.drill") as a:
+        assert a.kpis() == s.sim.kpis.summary()
+
+
 def test_seek_runs_with_the_garbage_collector_paused(tmp_path, monkeypatch):
     """A seek's burst of allocations must not start collector passes (a full one walks the whole heap:
     the 0.4-1.7 s slow seeks of the benchmark); the collector's state is restored after."""

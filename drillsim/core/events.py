@@ -61,6 +61,15 @@ class EventStream:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
+    def first_listener(self) -> Listener | None:
+        """The listener that runs first for every event (right after the taps), or None.
+
+        It sees each event before any other listener can emit a follow-up, so it
+        sees the stream in seq order, and by the time a tap gets an event it has
+        seen every earlier one.
+        """
+        return self._listeners[0] if self._listeners else None
+
     def tap(self, tap: Tap) -> Callable[[], None]:
         """Call ``tap(event, line)`` with each new event's canonical JSON line (UTF-8 bytes).
 

@@ -128,9 +128,20 @@ def route_position(x: np.ndarray, y: np.ndarray, route: list[Any], t: float) -> 
 
 
 class ReplayState:
-    """Drill state reduced from events; ``xy`` are the map's node coordinates (arrays) or None."""
+    """Drill state reduced from events; ``xy`` are the map's node coordinates (arrays) or None.
 
-    def __init__(self, context: dict[str, Any], xy: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+    ``kpi``: a :class:`KpiTracker` that something else feeds the same events, in seq
+    order, before each one reaches :meth:`apply` (the recorder passes its simulation's
+    tracker: it sees every event before the recorder's tap sees the next, so at each
+    snapshot it holds exactly what a tracker of its own would). :meth:`apply` then
+    does not feed it again, and dumps take its ``t`` from the reducer (the simulation
+    sets its tracker's clock to the end before the last event).
+    """
+
+    _feed_kpi = True
+
+    def __init__(self, context: dict[str, Any], xy: tuple[np.ndarray, np.ndarray] | None = None,
+                 kpi: KpiTracker | None = None) -> None:
         self.ctx = context
         self.xy = xy
         self.t = 0.0
@@ -150,7 +161,9 @@ class ReplayState:
         self.warnings: list[dict[str, Any]] = []
         self.injects = dict.fromkeys(context.get("injects", []), "ready")
         self.notes: list[dict[str, Any]] = []
-        self.kpi = KpiTracker()
+        self.kpi = KpiTracker() if kpi is None else kpi
+        if kpi is not None:
+            self._feed_kpi = False
 
     # ------------------------------------------------------------------ dump / load
     _FIELDS = ("t", "n", "last_seq", "units", "incidents", "tasks", "shelters", "beds_used", "stock",
@@ -159,6 +172,8 @@ class ReplayState:
     def dump(self) -> dict[str, Any]:
         d = {f: getattr(self, f) for f in self._FIELDS}
         d["kpi"] = kpi_dump(self.kpi)
+        if not self._feed_kpi:
+            d["kpi"]["t"] = self.t
         return d
 
     @classmethod
@@ -195,6 +210,8 @@ class ReplayState:
         d = {f: getattr(self, f) for f in self._FIELDS if f not in maps}
         d["kpi"] = {key: _enc(v) for key, v in vars(self.kpi).items()
                     if not callable(v) and "kpi." + key not in maps}
+        if not self._feed_kpi and "t" in d["kpi"]:
+            d["kpi"]["t"] = self.t
         return d
 
     @classmethod
@@ -213,7 +230,8 @@ class ReplayState:
         self.t = ev.t
         self.n += 1
         self.last_seq = ev.seq
-        self.kpi.consume(ev)
+        if self._feed_kpi:
+            self.kpi.consume(ev)
         ty, d = ev.type, ev.data
         if ty.startswith("unit."):
             u = self.units.get(d.get("unit"))
