@@ -233,9 +233,9 @@ class Session:
     def result(self) -> dict[str, Any]:
         k = self.kpis()
         tracker = self.sim.kpis
-        incidents = [{"id": iid, "reported_min": round(t, 2),
+        incidents = [{"id": iid, "reported_min": round(tracker.incidents[iid], 2),  # drillsim.response.incidents
                       "first_response_min": tracker.first_response.get(iid),
-                      "resolved_min": tracker.resolved.get(iid)} for iid, t in tracker.incidents.items()]
+                      "resolved_min": tracker.resolved.get(iid)} for iid in tracker.incident_ids()]
         return {"scenario": self.scenario.meta.name, "seed": self.sim.seed, "events": len(self.events),
                 "digest": self.events.digest, "sim_minutes": self.now, "score": k["score"], "kpis": k,
                 "incidents": incidents, "plan": self.plan.status() if self.plan.plan else None}

@@ -32,8 +32,10 @@ from typing import Any
 
 import numpy as np
 
+from drillsim.core.events import Event
 from drillsim.exercise.seat_view import ALL_SEEING
 from drillsim.record.replay_state import route_position
+from drillsim.response.incidents import IncidentLedger
 from drillsim.scenario.model import Place
 
 PART_CHARS = 512 * 1024
@@ -161,6 +163,8 @@ class SeatMap:
         self.status: dict[str, tuple[int, str]] = {}
         """Unit -> (seq, status) of its latest ``unit.status`` event (ahead of the once-a-second state)."""
         self.incidents: dict[str, dict[str, Any]] = {}
+        self.ledger = IncidentLedger()
+        """Which reports are incidents (:mod:`drillsim.response.incidents`): those are drawn."""
         self.roads: dict[str, str] = {}
         self._seen: set[int] = set()
 
@@ -171,6 +175,8 @@ class SeatMap:
             return
         self._seen.add(seq)
         ty, d, t = e["type"], e["data"], float(e["t"])
+        if ty.startswith("incident.") or ty == "task.new":
+            self.ledger.consume_incident(Event(t, ty, d, seq))
         if ty in MOVES:
             uid = str(d.get("unit"))
             old = self.moves.get(uid)
@@ -221,4 +227,4 @@ class SeatMap:
                 status = self.status.get(u["id"], (0, u.get("status", "idle")))[1]
                 units.append({**u, "status": status, "x": round(xy[0], 1), "y": round(xy[1], 1)})
         return {"t": t, "units": units, "roads_not_open": dict(self.roads),
-                "incidents": [dict(i) for i in self.incidents.values()]}
+                "incidents": [dict(i) for iid, i in self.incidents.items() if self.ledger.is_incident(iid)]}

@@ -13,6 +13,10 @@ path with its cumulative times, as the live :class:`~drillsim.response.units.Uni
 does; the route is kept in the event's compact text form, see
 :mod:`drillsim.world.routecode`, and decoded when a position is asked for).
 
+Incidents follow :mod:`drillsim.response.incidents`: every report is kept, but
+:meth:`ReplayState.view` lists only those that gave responders a task, as the live
+board, the KPIs and the report do.
+
 Known difference from the live state: when a unit is interrupted mid-edge (a
 re-route or a recall) no event is emitted until it reaches the next node, so
 for those few minutes the replayed unit keeps moving along its old path while
@@ -27,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from drillsim.core.events import Event
+from drillsim.response.incidents import report_id
 from drillsim.response.kpis import KpiTracker
 from drillsim.world.routecode import decode_path, decode_times
 
@@ -185,6 +190,8 @@ class ReplayState:
         for f in cls._FIELDS:
             setattr(s, f, d[f])
         s.kpi = kpi_load(d["kpi"])
+        if "tasked" not in d["kpi"]:  # a snapshot from before the tracker kept it: the tasks say it
+            s.kpi.tasked = {str(t.get("incident")) for t in s.tasks.values()}
         return s
 
     # ------------------------------------------------------------------ snapshot parts
@@ -250,8 +257,9 @@ class ReplayState:
             return
         if ty.startswith("incident."):
             if ty == "incident.new":
-                self.incidents[str(d["id"])] = {
-                    "id": str(d["id"]), "name": d.get("name"), "at": d.get("at"), "place": d.get("place"),
+                iid = report_id(d["id"], self.incidents)
+                self.incidents[iid] = {
+                    "id": iid, "name": d.get("name"), "at": d.get("at"), "place": d.get("place"),
                     "priority": d.get("priority"), "reported": ev.t, "first_response": None,
                     "resolved": None, "cause": d.get("cause")}
             elif ty == "incident.rejected":
@@ -363,7 +371,8 @@ class ReplayState:
         return {
             "t": t, "events": self.n, "last_seq": self.last_seq,
             "units": units,
-            "incidents": [dict(i) for i in self.incidents.values()],  # copies: seeks share the entries
+            # the incidents (drillsim.response.incidents: reports that gave a task); copies: seeks share the entries
+            "incidents": [dict(i) for iid, i in self.incidents.items() if self.kpi.is_incident(iid)],
             "tasks": [dict(k) for k in self.tasks.values()],
             "shelters": shelters, "hospitals": hospitals,
             "supplies": self.stock,

@@ -14,6 +14,7 @@ import yaml
 
 from drillsim.core.events import Event
 from drillsim.exercise.scoring import score
+from drillsim.response.incidents import IncidentLedger, report_id
 from drillsim.response.kpis import KpiTracker
 
 LEVELS = ("IV", "III", "II", "I")  # ascending severity
@@ -75,6 +76,7 @@ class Facts:
     plan_name: Any
     plan_actions: list[dict[str, Any]]
     incidents: list[dict[str, Any]]
+    """The incidents (reports that gave responders a task, :mod:`drillsim.response.incidents`), in report order."""
     hazard_events: list[dict[str, Any]]
     orders_rejected: list[dict[str, Any]]
     notes: list[dict[str, Any]]
@@ -152,8 +154,12 @@ def _walk(f: Facts, events: list[Event], end: float) -> None:
     exposure: dict[str, float] = {}
     busy: set[str] = set()
     any_supply = any_expo = False
+    ledger = IncidentLedger()  # which reports are incidents (drillsim.response.incidents), and how many are open
     for ev in events:
         d, ty, t = ev.data, ev.type, ev.t
+        if ty.startswith("incident.") or ty == "task.new":
+            if delta := ledger.consume_incident(ev):
+                s_open.add(t, delta)
         if ty == "sim.start":
             f.n_units = int(d.get("units", 0))
         elif ty == "seats":
@@ -196,13 +202,12 @@ def _walk(f: Facts, events: list[Event], end: float) -> None:
             f.plan_actions.append({"t": t, "level": d.get("level"), "op": d.get("op"), "name": d.get("name"),
                                    "done": ty == "plan.action_done", "on_time": bool(d.get("on_time"))})
         elif ty == "incident.new":
-            incidents[str(d["id"])] = {"id": str(d["id"]), "name": d.get("name"), "place": d.get("place"),
-                                       "cause": d.get("cause"), "reported": t, "first_response": None,
-                                       "resolved": None, "priority": d.get("priority")}
-            s_open.add(t, 1)
+            iid = report_id(d["id"], incidents)
+            incidents[iid] = {"id": iid, "name": d.get("name"), "place": d.get("place"),
+                              "cause": d.get("cause"), "reported": t, "first_response": None,
+                              "resolved": None, "priority": d.get("priority")}
         elif ty == "incident.rejected":
-            if incidents.pop(str(d.get("id")), None) is not None:
-                s_open.add(t, -1)
+            incidents.pop(str(d.get("id")), None)
         elif ty == "incident.first_response":
             inc = incidents.get(str(d.get("incident")))
             if inc is not None and inc["first_response"] is None:
@@ -211,7 +216,6 @@ def _walk(f: Facts, events: list[Event], end: float) -> None:
             inc = incidents.get(str(d.get("incident")))
             if inc is not None and inc["resolved"] is None:
                 inc["resolved"] = t
-                s_open.add(t, -1)
         elif ty == "order.rejected":
             f.orders_rejected.append({"t": t, "by": d.get("by"), "op": d.get("op"), "reason": d.get("reason")})
         elif ty == "note":
@@ -257,7 +261,8 @@ def _walk(f: Facts, events: list[Event], end: float) -> None:
             f.hazard_events.append({"t": t, "type": ty, "data": d})
     f.injects = sorted(injects.values(), key=lambda i: (i["sent"] if i["sent"] is not None
                                                         else float(i["time_min"] or 1e18), i["id"]))
-    f.incidents = sorted(incidents.values(), key=lambda i: (i["reported"], i["id"]))
+    f.incidents = sorted((incidents[i] for i in ledger.incident_ids() if i in incidents),
+                         key=lambda i: (i["reported"], i["id"]))
     f.series = {"open_incidents": s_open.close(end), "sheltered": s_shelter.close(end),
                 "evacuated": s_evac.close(end), "displaced": s_displaced.close(end),
                 "busy_units": s_busy.close(end)}

@@ -1,10 +1,16 @@
-"""The task board: incidents, their tasks, and when they were first reached and finished."""
+"""The task board: incidents, their tasks, and when they were first reached and finished.
+
+Every ``incident.new`` is a report; the board makes tasks from its needs. A report that gives
+no task is not an incident (:mod:`drillsim.response.incidents`): it is not kept in
+:attr:`TaskBoard.incidents`, which is what the GUI's queue, map and counts read.
+"""
 
 from __future__ import annotations
 
 import math
 from typing import TYPE_CHECKING, Any
 
+from drillsim.response.incidents import is_incident, report_id
 from drillsim.response.tasks import Incident, Task
 from drillsim.scenario.model import text
 
@@ -17,6 +23,9 @@ class TaskBoard:
     def __init__(self, sim: Simulation) -> None:
         self.sim = sim
         self.incidents: dict[str, Incident] = {}
+        """The incidents: reports that gave responders at least one task."""
+        self.reports: set[str] = set()
+        """Every report's id (as the board named it), incidents or not."""
         self.tasks: dict[str, Task] = {}
         self._closed: set[str] = set()
         self._open: dict[str, Task] = {}
@@ -29,11 +38,10 @@ class TaskBoard:
 
     # ------------------------------------------------------------------ creation
     def add_incident(self, data: dict[str, Any]) -> Incident | None:
-        """Create an incident and its tasks from an ``incident.new`` payload."""
+        """Create an incident and its tasks from an ``incident.new`` payload (kept in :attr:`incidents`
+        only if it gave a task)."""
         world = self.sim.world
-        iid = str(data["id"])
-        if iid in self.incidents:
-            iid = f"{iid}#{len(self.incidents)}"
+        iid = report_id(data["id"], self.reports)
         at = data.get("at")
         place = data.get("place")
         if at is None and place in world.places:
@@ -49,7 +57,7 @@ class TaskBoard:
         inc = Incident(iid, text(data.get("name", iid)), (x, y), node, self.sim.env.now,
                        int(data.get("priority", 3)), str(data.get("cause", "")),
                        place=place if place in world.places else None)
-        self.incidents[iid] = inc
+        self.reports.add(iid)
         now = self.sim.env.now
         for kind, need in (data.get("needs") or {}).items():
             task = self._task_for(inc, kind, need, now)
@@ -66,8 +74,8 @@ class TaskBoard:
             if kind == "deliver":
                 for i, q in task.items.items():
                     self.sim.supplies.requested_total[i] = self.sim.supplies.requested_total.get(i, 0.0) + q
-        if not inc.tasks:
-            inc.resolved = now
+        if is_incident(inc.tasks):
+            self.incidents[iid] = inc
         return inc
 
     def _where(self, needs: dict[str, Any]) -> tuple[float, float] | None:

@@ -11,15 +11,15 @@ from typing import Any
 import numpy as np
 
 from drillsim.core.events import Event, EventStream
+from drillsim.response.incidents import IncidentLedger
 
 
-class KpiTracker:
+class KpiTracker(IncidentLedger):
+    """KPIs of a drill; the incident counts follow :mod:`drillsim.response.incidents` (a report is an
+    incident when responders got a task from it)."""
+
     def __init__(self, source: Any = None) -> None:
-        self.incidents: dict[str, float] = {}
-        self.tasked: set[str] = set()
-        """Incidents that needed units (others, e.g. people walking to shelters, are not 'reached')."""
-        self.first_response: dict[str, float] = {}
-        self.resolved: dict[str, float] = {}
+        super().__init__()
         self.need: dict[str, float] = {"rescue": 0.0, "transport": 0.0, "evacuate": 0.0,
                                        "deliver": 0.0, "clear_road": 0.0}
         self.done: dict[str, float] = dict.fromkeys(self.need, 0.0)
@@ -62,12 +62,11 @@ class KpiTracker:
         d = ev.data
         self.t = ev.t
         ty = ev.type
+        if ty.startswith("incident.") or ty == "task.new":
+            self.consume_incident(ev)
         if ty == "sim.start":
             self.n_units = int(d.get("units", 0))
-        elif ty == "incident.new":
-            self.incidents[str(d["id"])] = ev.t
         elif ty == "task.new":
-            self.tasked.add(str(d.get("incident")))
             kind = d["kind"]
             if d.get("quantity") is not None:
                 self.need[kind] = self.need.get(kind, 0.0) + float(d["quantity"])
@@ -84,10 +83,6 @@ class KpiTracker:
                 self.items_delivered[i] = self.items_delivered.get(i, 0.0) + q
         elif ty == "task.done" and d.get("kind") == "evacuate":
             self.evac_done[d["task"]] = ev.t
-        elif ty == "incident.first_response":
-            self.first_response[d["incident"]] = float(d["minutes"])
-        elif ty == "incident.resolved":
-            self.resolved[d["incident"]] = float(d["minutes"])
         elif ty == "supply.loaded":
             tier = d.get("tier") or "-"
             self.loaded_by_tier[tier] = self.loaded_by_tier.get(tier, 0.0) + sum(d["items"].values())
@@ -154,10 +149,11 @@ class KpiTracker:
         def share(kind: str) -> float | None:
             return None if self.need[kind] <= 0 else round(min(1.0, self.done[kind] / self.need[kind]), 4)
 
+        counts = self.incident_counts()
         return {
-            "incidents": len(self.tasked),
-            "incidents_resolved": len(self.tasked & set(self.resolved)),
-            "incidents_unreached": len(self.tasked - set(self.first_response)),
+            "incidents": counts["incidents"],
+            "incidents_resolved": counts["incidents_resolved"],
+            "incidents_unreached": counts["incidents_unreached"],
             "first_response_min_mean": round(float(fr.mean()), 2) if fr.size else None,
             "first_response_min_p90": round(float(np.percentile(fr, 90)), 2) if fr.size else None,
             "trapped": round(self.need["rescue"]),

@@ -754,3 +754,32 @@ def test_archive_seats_payload_fallback():
     assert a.visible_at("t1", ev("support.approved", by="county", to="t1")) == 5.0
     assert a.visible_at("t2", ev("incident.new", id="i1")) == 5.0  # names no seat: everyone
     assert [k for k, _ in a.names()] == ["county", "t1", "t2"]
+
+
+def test_incident_queue_map_and_counts_agree_with_the_kpis(win):
+    """The trainee's incident queue, the director's overview, the map's incident markers and the KPIs
+    count the same incidents (drillsim.response.incidents): displaced people walking to shelters are
+    not one, and no queue entry says "people trapped" without a rescue task."""
+    from drillsim.exercise.wording import pick
+
+    s = win.controller.session
+    win.controller.advance_to(60)
+    s.adhoc_inject({"message": {"zh": "群众自行避险", "en": "People leave homes"},
+                    "effect": {"incident": {"id": "walkers", "place": "c05",
+                                            "needs": {"shelter": {"community": "c05", "people": 30}}}}})
+    win.controller.advance_to(120)
+    assert "walkers" in {e.data["id"] for e in s.events.of_type("incident.new")}
+    assert "walkers" in s.sim.board.reports and not s.events.of_type("incident.rejected")
+    k = s.kpis()
+    win.set_view("trainee")
+    win.trainee.seat.setCurrentIndex(0)  # director: every incident
+    win.refresh_panels()
+    tree = win.trainee.incidents
+    assert k["incidents"] == len(s.sim.board.incidents)
+    assert tree.topLevelItemCount() == min(300, k["incidents"])  # the queue shows the first 300
+    assert f"/ {k['incidents']}" in win.director.overview.text()
+    assert len(win.map.incident_items) == k["incidents"]
+    assert "walkers" not in win.trainee._inc_items and "walkers" not in win.map.incident_items
+    for inc in s.sim.board.incidents.values():
+        if "被困" in pick(inc.name, "zh"):
+            assert any(s.sim.board.tasks[t].kind == "rescue" for t in inc.tasks), inc.id
