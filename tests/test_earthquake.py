@@ -215,3 +215,12 @@ def test_gb18306_2015_relation_selectable_from_a_scenario(tmp_path):
     h = eq.Earthquake({"type": "earthquake", "id": "e", "at": [5000, 5000], "start_min": 0, "magnitude": 6.0,
                        "relation": "gb18306_2015", "region": "central", "strike_deg": 0})
     assert h.fields(5000, 6000, 0)["intensity"] == pytest.approx(expected, abs=0.01)
+
+
+def test_collapse_incident_names_say_what_happened():
+    from drillsim.hazards.earthquake import collapse_incident_name
+
+    name = {"zh": "张家湾", "en": "Zhangjiawan"}
+    assert collapse_incident_name(name, True) == {"zh": "张家湾房屋倒塌,人员被困",
+                                                  "en": "Collapsed buildings in Zhangjiawan, people trapped"}
+    assert collapse_incident_name(name, False)["zh"] == "张家湾房屋倒塌,人员受伤"

@@ -178,6 +178,8 @@ def test_displaced_people_walk_to_open_shelters_only():
                     needs={"shelter": {"community": "c1", "people": 120}}, priority=2, cause="test")
     sim.run_until(60)
     assert sim.displaced.unsheltered() == 120  # every shelter is closed: nobody can go
+    assert [(e.data["place"], e.data["people"]) for e in sim.events.of_type("people.displaced")] == [("c1", 120)]
+    assert not sim.board.incidents and sim.kpis.summary()["incidents"] == 0  # walking to a shelter is no incident
     sim.orders.open_shelter("sh2")   # 1,500 m away; sh1 is 3.2 km away, beyond the 3 km walk
     sim.orders.open_shelter("sh1")
     sim.run_until(300)

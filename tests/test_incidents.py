@@ -3,14 +3,19 @@
 A report (``incident.new``) is an incident when responders got a task from it. The KPIs, the
 live task board (GUI queue and map), the replay state (``drillsim replay``, replayed map),
 the report (open-incidents chart, problems list, key-moment maps) and ``run --json`` count
-the same set.
+the same set; the earthquake names its incidents by what they are.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
+import pytest
+
+from drillsim.cli.main import main
+from drillsim.core.paths import scenarios_dir
 from drillsim.exercise.session import Session
 from drillsim.record import Archive, Recorder
 from drillsim.report import collect
@@ -81,3 +86,52 @@ def test_report_id_and_ledger():
     assert not led.is_incident("walk") and led.incident_ids() == ["r"]
     assert led.incident_counts() == {"incidents": 1, "incidents_resolved": 1, "incidents_unreached": 0,
                                      "incidents_open": 0}
+
+
+# ---------------------------------------------------------------------- the shipped earthquake drills
+def _replay_header(path: Path, capsys) -> tuple[int, int, int]:
+    capsys.readouterr()
+    assert main(["replay", str(path)]) == 0
+    m = re.search(r"事件: 共 (\d+)，已处置 (\d+)，已响应 (\d+)", capsys.readouterr().out)
+    assert m, "replay header"
+    return int(m[1]), int(m[2]), int(m[3])
+
+
+def _unreached_in_findings(html: str) -> int:
+    findings = html.split('id="findings"')[1]
+    grouped = sum(int(n) for n in re.findall(r"(\d+) 起事件至演练结束无力量到达", findings))
+    return grouped + len(re.findall(r"报告，至演练结束无力量到达", findings))
+
+
+@pytest.mark.parametrize("name, until", [("lanxi_earthquake", None), ("lanxi_earthquake", 150),
+                                         ("linhe_quake_chain", None)])
+def test_shipped_earthquake_drill_counts_agree(name, until, tmp_path, capsys):
+    """QA: the KPI table said 0 unreached while the problems list said 13 never reached, the chart ended at
+    13 and the replay header said 64 (KPIs 51): shelter-only reports named "people trapped" with 0 trapped."""
+    sc = scenarios_dir() / f"{name}.yaml"
+    path, html_path = tmp_path / "q.drill", tmp_path / "r.html"
+    args = ["run", str(sc), "--orders", str(scenarios_dir() / f"{name}.orders.yaml"), "--record", str(path)]
+    assert main(args + (["--until", str(until)] if until else [])) == 0
+    with Archive.open(path) as a:
+        k = a.kpis()
+        news = [e.data for e in a.events(types="incident.new")]
+    n, resolved, unreached = k["incidents"], k["incidents_resolved"], k["incidents_unreached"]
+    assert n > 10
+    if until:
+        assert unreached > 0 and resolved < n  # a drill cut short: the counts that matter are not all zero
+    # no incident is called "people trapped" without trapped people
+    for d in news:
+        if "被困" in d["name"]["zh"] or "trapped" in d["name"]["en"]:
+            assert (d["needs"].get("rescue") or 0) > 0, d
+    assert not any("shelter" in (d.get("needs") or {}) for d in news if str(d.get("cause")).startswith("earthquake"))
+    # replay's header
+    assert _replay_header(path, capsys) == (n, resolved, n - unreached)
+    # the report: KPI table, open-incidents chart, problems list, the map at the end
+    assert main(["report", str(path), "-o", str(html_path)]) == 0
+    html = html_path.read_text(encoding="utf-8")
+    assert f"事件数</td><td>{n}</td>" in html and f"未到达事件</td><td>{unreached}</td>" in html
+    assert re.search(rf"共 {n} 起事件，最多同时 \d+ 起未处置完毕，结束时 {n - resolved} 起", html)
+    assert _unreached_in_findings(html) == unreached
+    assert (f"{n} 起事件全部有力量到达" in html) == (unreached == 0)
+    ends = re.findall(r"未处置事件 (\d+) 起（无力量到达 (\d+) 起）", html.split('id="maps"')[1])
+    assert ends and ends[-1] == (str(n - resolved), str(unreached))

@@ -7,9 +7,12 @@ list, a dict with at least ``type``, ``id``, ``at`` [x, y] and ``start_min``) an
 - ``fields(x, y, t)``: the hazard's field values at a map point and sim minute,
   used by ``drillsim probe`` and GUI tooltips; pure (no world change).
 - ``process()``: a SimPy generator started at ``start_min`` that changes the world
-  through ``ctx.world`` (roads, place flags) and reports what responders must do
+  through ``ctx.world`` (roads, place flags), reports what responders must do
   through ``ctx.incident(...)`` (which emits an ``incident.new`` event that the
-  response layer turns into tasks).
+  response layer turns into tasks; a report only counts as an incident when it does,
+  see :mod:`drillsim.response.incidents`) and people who lost their homes through
+  ``ctx.displaced(...)`` (a ``people.displaced`` event: they walk to open shelters
+  themselves, which is not an incident).
 - ``overlay(t)``: what the map draws (a grid or contours), JSON-able.
 - ``summary(t)``: a small JSON-able dict for KPIs, replay and reports.
 
@@ -48,6 +51,15 @@ class HazardContext:
         """Report a new incident for the responders (rescue, transport, evacuate, ...)."""
         self.emit("incident.new", id=id, name=name, at=[float(at[0]), float(at[1])], needs=needs,
                   priority=priority, cause=cause, place=place)
+
+    def displaced(self, place: str, people: int, cause: str = "") -> None:
+        """Report ``people`` residents of ``place`` who lost their homes and need a public shelter.
+
+        Not an incident: no unit goes to them; they walk to an open shelter on their own
+        (:mod:`drillsim.response.displaced`) and the displacement KPIs count them.
+        """
+        if people > 0:
+            self.emit("people.displaced", place=place, people=int(people), cause=cause)
 
     def trigger(self, hazard_id: str, cause: str) -> None:
         """Start a hazard declared with ``start: triggered`` (a chain, 灾害链)."""

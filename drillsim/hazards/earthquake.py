@@ -256,6 +256,15 @@ def rupture_length_km(M: float) -> float:
     return 10.0 ** (r["a"] + r["b"] * M)
 
 
+def collapse_incident_name(place_name: dict[str, str], trapped: bool) -> dict[str, str]:
+    """The name of a community's collapse incident: people trapped (a rescue need, maybe casualties
+    too) or, when this shock trapped nobody new, people injured (casualties to transport only)."""
+    zh, en = place_name.get("zh") or place_name.get("en", ""), place_name.get("en") or place_name.get("zh", "")
+    if trapped:
+        return {"zh": f"{zh}房屋倒塌,人员被困", "en": f"Collapsed buildings in {en}, people trapped"}
+    return {"zh": f"{zh}房屋倒塌,人员受伤", "en": f"Collapsed buildings in {en}, people injured"}
+
+
 # ---------------------------------------------------------------- the hazard
 @register
 class Earthquake(Hazard):
@@ -471,11 +480,11 @@ class Earthquake(Hazard):
                                   * float(params()["displaced"]["public_shelter_share"])))
             d_displaced = displaced - (old.get("displaced", 0) if old else 0)
             loss["displaced"] = max(displaced, old.get("displaced", 0) if old else 0)
-            if d_trapped <= 0 and d_injured <= 0 and d_displaced <= 0:
+            if d_displaced > 0:  # not an incident: they walk to an open shelter themselves
+                ctx.displaced(pid, d_displaced, cause=f"earthquake:{self.id}")
+            if d_trapped <= 0 and d_injured <= 0:
                 continue
             needs: dict[str, Any] = {}
-            if d_displaced > 0:
-                needs["shelter"] = {"community": pid, "people": d_displaced}
             if d_trapped > 0:
                 needs["rescue"] = d_trapped
             if d_injured > 0:
@@ -483,6 +492,5 @@ class Earthquake(Hazard):
             sev = loss["intensity"]
             priority = 1 if sev >= 9 or d_trapped >= 50 else 2 if sev >= 7.5 else 3
             n = len(self.shocks)
-            ctx.incident(f"{self.id}:{pid}:{n}", {"zh": f"{place.name['zh']}房屋倒塌,人员被困",
-                                                 "en": f"Collapsed buildings in {place.name['en']}, people trapped"},
+            ctx.incident(f"{self.id}:{pid}:{n}", collapse_incident_name(place.name, d_trapped > 0),
                          place.at, needs=needs, priority=priority, cause=f"earthquake:{self.id}", place=pid)

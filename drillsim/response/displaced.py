@@ -1,7 +1,11 @@
 """People who lost their homes walk to shelters (避难安置) on their own.
 
-An incident need ``shelter: {community, people}`` (an earthquake's displaced
-residents, for instance) puts people on the street. Every ``check_min`` minutes
+A ``people.displaced`` event ``{place, people, cause}`` puts people on the street: a
+hazard says it (an earthquake's residents of uninhabitable homes,
+:meth:`drillsim.hazards.base.HazardContext.displaced`), and so does the simulation for a
+scenario or inject incident with the need ``shelter: {community, people}``. Displaced
+people are not an incident (no unit goes to them, :mod:`drillsim.response.incidents`);
+the KPIs ``people_displaced`` / ``people_sheltered`` count them. Every ``check_min`` minutes
 they walk to the nearest *open* shelter with room within ``max_walk_m`` straight-line
 distance, at ``walk_speed_kmh``; those who find none wait unsheltered. So opening
 shelters in time (and in the right places) is what brings them in — the decision the
@@ -27,12 +31,17 @@ class DisplacedPeople:
         self.waiting: dict[str, int] = {}
         self._running = False
 
-    def add(self, community: str, people: int, cause: str) -> None:
+    def report(self, community: str, people: int, cause: str) -> None:
+        """Say that ``people`` of ``community`` lost their homes (a ``people.displaced`` event, which :meth:`add`s them)."""
+        if community not in self.sim.world.places or people <= 0:
+            return
+        self.sim.events.emit(self.sim.env.now, "people.displaced", place=community, people=int(people), cause=cause)
+
+    def add(self, community: str, people: int) -> None:
+        """Put ``people`` of ``community`` on the street (from a ``people.displaced`` event)."""
         if community not in self.sim.world.places or people <= 0:
             return
         self.waiting[community] = self.waiting.get(community, 0) + int(people)
-        self.sim.events.emit(self.sim.env.now, "people.displaced", place=community, people=int(people),
-                             waiting=self.waiting[community], cause=cause)
         if not self._running:
             self._running = True
             self.sim.env.process(self._loop())

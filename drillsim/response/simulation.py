@@ -111,13 +111,15 @@ class Simulation:
     def _on_event(self, ev: Event) -> None:
         if ev.type == "incident.new":
             need = (ev.data.get("needs") or {}).get("shelter")
-            if isinstance(need, dict):
-                self.displaced.add(str(need.get("community")), int(need.get("people", 0)),
-                                   cause=str(ev.data.get("cause", "")))
+            if isinstance(need, dict):  # a report of displaced people (scenario or inject): say it as hazards do
+                self.displaced.report(str(need.get("community")), int(need.get("people", 0)),
+                                      cause=str(ev.data.get("cause", "")))
             inc = self.board.add_incident(ev.data)
             if inc is not None:
                 for tid in inc.tasks:
                     self.dispatcher.task_added(self.board.tasks[tid])
+        elif ev.type == "people.displaced":
+            self.displaced.add(str(ev.data.get("place")), int(ev.data.get("people") or 0))
         elif ev.type == "shelter.opened":
             self.dispatcher.unblock("evacuate")
         elif ev.type == "road.state" and ev.data.get("status") == "open":
