@@ -15,6 +15,7 @@ the archived inputs up to t in a new :class:`Session` and continues live.
 from __future__ import annotations
 
 import bisect
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +107,7 @@ class ReplayConsole:
         arc, scenario = open_archive(path)
         if self.archive is not None:
             self.archive.close()
+        gc.unfreeze()  # the previous archive's objects become collectable again
         self.archive, self.scenario = arc, scenario
         self.sim = Simulation(scenario, seed=arc.meta.get("seed"))
         add_recent(path)
@@ -132,6 +134,11 @@ class ReplayConsole:
         self._shown_events = -1
         self._set_enabled(True)
         self._kpi_hist = self.kpi_history()
+        # The archive's events and map stay in memory as long as it is open and form
+        # no garbage: frozen, a full collection pass no longer walks them (at 100k nodes
+        # such a pass took ~1 s and froze the slider; see record.archive.gc_paused).
+        gc.collect()
+        gc.freeze()
         self._enter()
         self.seek(0.0)
 

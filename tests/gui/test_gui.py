@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import subprocess
 import sys
@@ -624,6 +625,11 @@ def test_replay_overlays_log_kpi_and_backward_scrub(app, scenario, tmp_path, qtb
     assert app.open_path(path)
     w = app.window
     r, m = w.replay, w.map
+    # the loaded archive is frozen out of the collector's full passes (they stalled seeks)
+    frozen = gc.get_freeze_count()
+    assert frozen > len(r.events)
+    assert app.open_path(path)  # opened again: the first copy is unfrozen, not kept on top
+    assert gc.get_freeze_count() < 1.5 * frozen
     eq_start = next(h["started"] for h in r.archive.state_at(60)["hazards"] if h["id"] == "eq1")
     r.seek(50)
     assert "eq1" in m.hazard_items and m.hazard_items["eq1"].isVisible(), "quake intensity drawn in replay"
