@@ -11,6 +11,9 @@ resources/data/dispersion.yaml and resources/data/substances.yaml.
   puff sigmas (CCPS 1999); the centre is advected by integrating the wind.
 - Wind that changes over time is piecewise constant: the plume axis follows the
   current wind (a documented simplification: no memory of the older axis).
+- With an ``uncertainty`` block the wind table is read as the forecast and each run
+  draws its wind around it (forecast error of direction and speed, seeded per hazard:
+  :mod:`drillsim.hazards.weather`); without it the table is followed exactly.
 - Neutrally buoyant, passive gas: no dense-gas slumping (chlorine, propane and
   cold ammonia clouds are denser than air; see the docs' limits section).
 """
@@ -23,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from drillsim.hazards import weather
 from drillsim.hazards.base import Hazard, HazardContext
 from drillsim.hazards.registry import register
 
@@ -159,6 +163,11 @@ class ChemicalRelease(Hazard):
         segs = w if isinstance(w, list) else [dict(w, at_min=0.0)]
         self.wind = sorted(({"at_min": float(s.get("at_min", 0.0)), "speed": max(0.1, float(s["speed_m_s"])),
                              "from": float(s["from_deg"])} for s in segs), key=lambda s: s["at_min"])
+        self.forecast_wind = self.wind
+        self.weather: dict[str, Any] | None = None
+        """The run's drawn wind when the spec has an ``uncertainty`` block (:mod:`drillsim.hazards.weather`)."""
+        if ctx is not None and weather.active(spec.get("uncertainty")):
+            self._draw_weather(ctx, spec["uncertainty"])
         st = spec.get("stability")
         if st is None:
             if "day" not in spec:
@@ -187,6 +196,20 @@ class ChemicalRelease(Hazard):
         self.max_ppm_seen = 0.0
 
     # -- wind / time -----------------------------------------------------------
+    def _draw_weather(self, ctx: HazardContext, unc: dict[str, Any]) -> None:
+        """Draw the wind this run gets around the scenario's (forecast) table, for 24 h after the release.
+
+        Direction and speed errors: Ornstein-Uhlenbeck processes from the streams
+        ``weather:<id>:wind_dir`` and ``weather:<id>:wind_speed``; sizes from the block
+        (published values and sources: docs/models-chemical.md, "Weather uncertainty").
+        """
+        cfg = weather.settings(self.type, unc)
+        rows = [{"at_min": s["at_min"], "speed_m_s": s["speed"], "from_deg": s["from"]} for s in self.wind]
+        drawn = weather.draw_wind(rows, cfg, ctx.rng(weather.stream(self.id, "wind_dir")),
+                                  ctx.rng(weather.stream(self.id, "wind_speed")), horizon=1440.0, min_speed=0.1)
+        self.weather = {"wind": drawn, "uncertainty": cfg}
+        self.wind = [{"at_min": r["at_min"], "speed": r["speed_m_s"], "from": r["from_deg"]} for r in drawn]
+
     def _t0(self) -> float:
         if self.started_at is not None:
             return self.started_at
@@ -298,6 +321,9 @@ class ChemicalRelease(Hazard):
                  people_exposed_aegl2=int(sum(self.people_exposed.values())),
                  contaminated_roads=len(self.contaminated), max_ppm=round(self.max_ppm_seen, 3),
                  evacuations=len(self.evacuation_called), shelter_advice=len(self.advised))
+        if self.weather is not None:
+            w = self.wind_at(t)
+            s["wind"] = {"from_deg": w["from"], "speed_m_s": w["speed"]}
         return s
 
     # -- process ---------------------------------------------------------------
@@ -317,6 +343,11 @@ class ChemicalRelease(Hazard):
                  mass_kg=self.mass if self.mode == "instantaneous" else None, duration_min=self.duration,
                  stability=self.stability, terrain=self.terrain, plant=self.plant,
                  aegl_ppm={str(k): v for k, v in self.aegl_ppm.items()}, aegl_duration_min=self.aegl_duration)
+        if self.weather is not None:
+            end_rel = self._end_time() - self._t0()
+            ctx.emit("hazard.weather", id=self.id, hazard=self.type,
+                     wind=[r for r in self.weather["wind"] if r["at_min"] <= end_rel],
+                     uncertainty=self.weather["uncertainty"])
         if self.caveat:
             ctx.emit("hazard.warning", id=self.id, hazard=self.type, message=self.caveat)
         comms = world.of_kind("community")

@@ -15,6 +15,8 @@ Spec (docs/models-flood.md, schema resources/schemas/hazard-flood.json)::
     grid_cell_m: 50
     manning_n: 0.035
     duration_min: 720
+    uncertainty: {stage_sd_m: 0.15}   # optional: the hydrograph / rainfall are a forecast,
+                                      # each run draws its own (drillsim.hazards.weather)
 
 Times in the hydrograph are minutes since the flood starts. Breach outflow is a
 broad-crested weir over a linearly growing breach (Fread 1988); inundation is the
@@ -30,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from drillsim.hazards import weather
 from drillsim.hazards.base import Hazard, HazardContext
 from drillsim.hazards.hydro import raster
 from drillsim.hazards.hydro.breach import breach_geometry
@@ -173,6 +176,49 @@ class Flood(Hazard):
         super().__init__(spec, ctx)
         self._map = map_data
         self.run: FloodRun | None = None
+        self.model_spec = spec
+        """The spec the flood model runs on: ``spec`` itself, or with the run's drawn hydrograph and rain."""
+        self.weather: dict[str, Any] | None = None
+        if ctx is not None and weather.active(spec.get("uncertainty")):
+            self._draw_weather(ctx, spec["uncertainty"])
+
+    def _draw_weather(self, ctx: HazardContext, unc: dict[str, Any]) -> None:
+        """Draw this run's stage / inflow hydrograph and rainfall around the spec's forecast.
+
+        Stage: + ``stage_sd_m`` e(t), inflow: x a lognormal factor path (Ornstein-Uhlenbeck
+        e(t) from the streams ``weather:<id>:stage`` / ``weather:<id>:inflow``, at the
+        hydrograph's rows and every ``step_min``, linear in between like the hydrograph);
+        rainfall: x one lognormal factor (``weather:<id>:rain``). Published sizes:
+        docs/models-flood.md, "Forecast uncertainty".
+        """
+        cfg = weather.settings(self.type, unc)
+        spec = self.spec
+        horizon = float(spec.get("duration_min", 720.0))
+        hydro = list(spec.get("hydrograph") or [])
+        rows: list[dict[str, float]] = []
+        drawn: dict[str, Any] = {}
+        for key, name, sd, cv in (("stage_m", "stage", float(cfg.get("stage_sd_m", 0.0)), 0.0),
+                                  ("inflow_m3_s", "inflow", 0.0, float(cfg.get("inflow_cv", 0.0)))):
+            tv = _series(hydro, key)
+            if tv is None:
+                continue
+            if sd <= 0 and cv <= 0:
+                rows += [{"at_min": float(p["at_min"]), key: float(p[key])} for p in hydro if key in p]
+                continue
+            pts = weather.draw_series(tv, ctx.rng(weather.stream(self.id, name)), cfg, horizon, sd=sd, cv=cv)
+            rows += [{"at_min": t, key: v} for t, v, _ in pts]
+            err = "d_stage_m" if sd > 0 else "factor"
+            drawn[name] = [{"at_min": t, key: v, err: e} for t, v, e in pts]
+        new_spec = dict(spec, hydrograph=rows) if drawn else dict(spec)
+        rain = spec.get("rainfall")
+        cv = float(cfg.get("rain_cv", 0.0))
+        if isinstance(rain, dict) and cv > 0:
+            f = round(float(weather.lognormal_factor(ctx.rng(weather.stream(self.id, "rain")).standard_normal(), cv)), 4)
+            mm = round(float(rain.get("mm_per_h", 0.0)) * f, 3)
+            new_spec["rainfall"] = dict(rain, mm_per_h=mm)
+            drawn["rainfall"] = {"mm_per_h": mm, "factor": f}
+        self.weather = {**drawn, "uncertainty": cfg}
+        self.model_spec = new_spec
 
     @property
     def t0(self) -> float:
@@ -189,7 +235,7 @@ class Flood(Hazard):
 
                     m = load_map()
                 self._map = m
-            self.run = FloodRun(self.spec, m, self.at)
+            self.run = FloodRun(self.model_spec, m, self.at)
         return self.run
 
     def process(self) -> Generator:
@@ -215,6 +261,8 @@ class Flood(Hazard):
         ctx.emit("flood.breach", id=self.id, at=list(self.at), source=self.spec.get("source", "river"),
                  width_m=fr.final_width, formation_min=fr.formation_s / 60.0,
                  bottom_elevation_m=fr.bottom, weir_coefficient=float(b.get("weir_coefficient", fr.c)))
+        if self.weather is not None:
+            ctx.emit("hazard.weather", id=self.id, hazard=self.type, **self.weather)
         while True:
             rel = ctx.env.now - self.t0
             h, v = fr.snapshot(rel)
@@ -290,4 +338,6 @@ class Flood(Hazard):
         base = super().summary(t)
         if self.run is not None and t >= self.t0:
             base.update(self.run.stats(t - self.t0))
+            if self.weather is not None and self.run.stage(t - self.t0) is not None:
+                base["stage_m"] = round(float(self.run.stage(t - self.t0)), 3)
         return base

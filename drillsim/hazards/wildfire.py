@@ -16,6 +16,9 @@ Spec (docs/models-wildfire.md, schema resources/schemas/hazard-wildfire.json)::
     duration_min: 720
     fuel_model: 1                 # used where the map has no fuel grid
     warn_lead_min: 60             # evacuate communities this long before arrival
+    uncertainty: {wind_dir_sd_deg: 20, wind_speed_cv: 0.25, dead_fuel_moisture_sd: 0.016}
+                                  # optional: wind and fuel moisture above are a forecast,
+                                  # each run draws its own (drillsim.hazards.weather)
 
 Spread rates come from :mod:`drillsim.hazards.fire.rothermel` (Rothermel 1972 with
 the Albini 1976 fuel models, as BehavePlus computes them) or
@@ -33,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from drillsim.core.grid import Grid
+from drillsim.hazards import weather
 from drillsim.hazards.base import Hazard, HazardContext
 from drillsim.hazards.fire import rothermel as roth
 from drillsim.hazards.fire import wang
@@ -46,19 +50,20 @@ TEN_M_TO_20_FT = 1.0 / 1.15
 """20-ft wind = 10-m wind / 1.15 (Turner & Lawson 1978, as used by BehavePlus; Andrews 2012)."""
 
 
+def wind_rows(wind: Any) -> list[dict[str, float]]:
+    """The spec's wind as rows {at_min, speed_m_s, from_deg} sorted, the first at minute 0."""
+    items = wind if isinstance(wind, list) else [dict(wind or {}, at_min=0)]
+    out = [{"at_min": float(w.get("at_min", 0.0)), "speed_m_s": float(w.get("speed_m_s", 0.0)),
+            "from_deg": float(w.get("from_deg", 0.0))} for w in items]
+    out.sort(key=lambda r: r["at_min"])
+    if not out or out[0]["at_min"] > 0:
+        out.insert(0, dict(out[0] if out else {"speed_m_s": 0.0, "from_deg": 0.0}, at_min=0.0))
+    return out
+
+
 def wind_schedule(wind: Any) -> list[tuple[float, float, float]]:
     """[(at_min, speed_m_s, wind_to_rad)] sorted; from_deg is the compass direction wind blows from."""
-    items = wind if isinstance(wind, list) else [dict(wind or {}, at_min=0)]
-    out = []
-    for w in items:
-        frm = float(w.get("from_deg", 0.0))
-        to_compass = frm + 180.0
-        out.append((float(w.get("at_min", 0.0)), float(w.get("speed_m_s", 0.0)),
-                    float(np.radians(90.0 - to_compass))))
-    out.sort(key=lambda s: s[0])
-    if not out or out[0][0] > 0:
-        out.insert(0, (0.0, out[0][1] if out else 0.0, out[0][2] if out else 0.0))
-    return out
+    return [(r["at_min"], r["speed_m_s"], float(np.radians(90.0 - (r["from_deg"] + 180.0)))) for r in wind_rows(wind)]
 
 
 def beaufort_level(speed_m_s: float) -> float:
@@ -204,6 +209,34 @@ class Wildfire(Hazard):
         self.duration = float(spec.get("duration_min", 720.0))
         self.warn_lead = float(spec.get("warn_lead_min", 60.0))
         self.suppressions: list[dict[str, float]] = []
+        self.model_spec = spec
+        """The spec the fire model runs on: ``spec`` itself, or with the run's drawn wind and moisture."""
+        self.weather: dict[str, Any] | None = None
+        if ctx is not None and weather.active(spec.get("uncertainty")):
+            self._draw_weather(ctx, spec["uncertainty"])
+
+    def _draw_weather(self, ctx: HazardContext, unc: dict[str, Any]) -> None:
+        """Draw this run's wind (over the fire's duration) and dead fuel moisture around the spec's forecast.
+
+        Streams ``weather:<id>:wind_dir``, ``weather:<id>:wind_speed`` (Ornstein-Uhlenbeck
+        paths) and ``weather:<id>:fuel_moisture`` (one draw, added to d1h, d10h and d100h);
+        published sizes: docs/models-wildfire.md, "Weather uncertainty".
+        """
+        cfg = weather.settings(self.type, unc)
+        spec = self.spec
+        w = spec.get("wind")
+        rows = wind_rows(w)
+        height = str((w or {}).get("height", "10m")) if isinstance(w, dict) else str(spec.get("wind_height", "10m"))
+        drawn = weather.draw_wind(rows, cfg, ctx.rng(weather.stream(self.id, "wind_dir")),
+                                  ctx.rng(weather.stream(self.id, "wind_speed")), horizon=self.duration)
+        dm = round(float(cfg.get("dead_fuel_moisture_sd", 0.0))
+                   * float(ctx.rng(weather.stream(self.id, "fuel_moisture")).standard_normal()), 4)
+        moisture = {**DEFAULT_MOISTURE, **(spec.get("fuel_moisture") or {})}
+        for k in ("d1h", "d10h", "d100h"):
+            moisture[k] = round(min(0.6, max(0.01, float(moisture[k]) + dm)), 4)
+        self.weather = {"wind": drawn, "fuel_moisture": moisture, "d_dead_moisture": dm, "uncertainty": cfg}
+        self.model_spec = {**spec, "wind": [{k: r[k] for k in ("at_min", "speed_m_s", "from_deg")} for r in drawn],
+                           "wind_height": height, "fuel_moisture": moisture}
 
     # -- model -----------------------------------------------------------------
     @property
@@ -233,7 +266,7 @@ class Wildfire(Hazard):
                 fuel = np.full(grid.shape, float(self.spec.get("fuel_model", 1)))
             breaks = raster.rasterize_polylines(grid, self.spec.get("firebreaks") or [],
                                                 float(self.spec.get("firebreak_width_m", 0.0)))
-            fg = FireGrid(grid, elev, fuel, self.spec, breaks)
+            fg = FireGrid(grid, elev, fuel, self.model_spec, breaks)
             seed = raster.cells_of(grid, np.array([self.at[0]]), np.array([self.at[1]]))
             if seed[0] >= 0:
                 fg.burnable.ravel()[seed[0]] = True  # an ignition always starts
@@ -337,6 +370,10 @@ class Wildfire(Hazard):
         closed: set[int] = set()
         warned: set[str] = set()
         ctx.emit("wildfire.ignition", id=self.id, at=list(self.at), model=fg.model)
+        if self.weather is not None:
+            ctx.emit("hazard.weather", id=self.id, hazard=self.type, wind=self.weather["wind"],
+                     fuel_moisture=self.weather["fuel_moisture"], d_dead_moisture=self.weather["d_dead_moisture"],
+                     uncertainty=self.weather["uncertainty"])
         # crews are needed on the fire line (扑火): one suppression task for the whole fire
         ctx.incident(f"{self.id}-suppress", {"zh": f"{self.name['zh']} 扑救", "en": f"Fight {self.name['en']}"},
                      self.at, needs={"suppress": {"hazard": self.id}}, priority=1, cause=self.id)
@@ -399,4 +436,7 @@ class Wildfire(Hazard):
         base = super().summary(t)
         if self.model is not None:
             base.update(self.model.stats(t - self.t0))
+        if self.weather is not None:
+            now = next(r for r in reversed(self.weather["wind"]) if r["at_min"] <= max(0.0, t - self.t0))
+            base["wind"] = {"from_deg": now["from_deg"], "speed_m_s": now["speed_m_s"]}
         return base

@@ -318,7 +318,8 @@ def _say(e: ValidationError, prefix: Path_, rep: _Report, done_required: set[Pat
     if v == "additionalProperties" and isinstance(inst, dict):
         props = sch.get("properties", {})
         pats = sch.get("patternProperties", {})
-        extras = [k for k in inst if k not in props and not any(re.search(p, str(k)) for p in pats)]
+        extras = [k for k in inst if k not in props and not any(re.search(p, str(k)) for p in pats)
+                  and not rep.is_bad(path + (k,))]  # said already (a hazard type's schema after the main one)
         unused = [p for p in props if p not in inst] or list(props)
         for k in extras:
             if k == "<<":
@@ -710,7 +711,23 @@ class _Meaning:
                 continue
             if val is not None:
                 _schema_errors(val, {k: v for k, v in h.items() if k != "trigger"}, base, self.rep)
+            if t == "flood":
+                self.check_flood_uncertainty(base, h)
         self.check_triggers(seen)
+
+    def check_flood_uncertainty(self, base: Path_, h: dict[str, Any]) -> None:
+        """A flood's forecast error must have a forecast to act on (a stage, an inflow, a rainfall)."""
+        unc = h.get("uncertainty")
+        p = base + ("uncertainty",)
+        if not isinstance(unc, dict) or not self.ok(p):
+            return
+        rows = [r for r in h.get("hydrograph") or [] if isinstance(r, dict)]
+        for key, needs, what in (("stage_sd_m", any("stage_m" in r for r in rows), "a hydrograph with stage_m"),
+                                 ("inflow_cv", any("inflow_m3_s" in r for r in rows), "a hydrograph with inflow_m3_s"),
+                                 ("rain_cv", isinstance(h.get("rainfall"), dict), "rainfall")):
+            v = unc.get(key)
+            if _is_num(v) and v > 0 and not needs and self.ok(p + (key,)):
+                self.add(p + (key,), f"{where(p + (key,))}: this flood has no {what} for the error to act on")
 
     def check_triggers(self, hazard_ids: dict[str, Path_]) -> None:
         """Chain triggers (灾害链): the source hazard, the place and the condition."""
