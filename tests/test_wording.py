@@ -141,3 +141,27 @@ def test_numbers_and_labels():
     ev = Event(5.0, "earthquake.mainshock", {"magnitude": 6.0, "depth_km": 10.0, "max_intensity_roman": "VIII"})
     assert w.describe(ev, "zh") == "6.0 级主震，震源深度 10 km，最大烈度 VIII 度"
     assert w.describe(ev, "en") == "M6.0 mainshock, depth 10 km, max intensity VIII"
+
+
+def test_weather_sentence():
+    """A run's drawn weather (hazard.weather): the first period and its difference to the forecast."""
+    wind = Event(0.0, "hazard.weather", {"id": "cl2", "hazard": "chemical", "wind": [
+        {"at_min": 0.0, "from_deg": 341.97, "d_from_deg": -30.03, "speed_m_s": 2.733, "speed_factor": 0.9109}]}, 1)
+    fire = Event(0.0, "hazard.weather", {"id": "fire1", "hazard": "wildfire", "wind": [
+        {"at_min": 0.0, "from_deg": 200.0, "d_from_deg": 5.2, "speed_m_s": 4.0, "speed_factor": 1.1},
+        {"at_min": 180.0, "from_deg": 210.0, "d_from_deg": 15.0, "speed_m_s": 4.4, "speed_factor": 1.2}],
+        "fuel_moisture": {"d1h": 0.0512, "d10h": 0.0612, "d100h": 0.0712}, "d_dead_moisture": -0.0088}, 2)
+    stage = Event(60.0, "hazard.weather", {"id": "b1", "hazard": "flood", "stage": [
+        {"at_min": 0.0, "stage_m": 54.894, "d_stage_m": -0.106}], "rainfall": {"mm_per_h": 60.0, "factor": 1.2}}, 3)
+    assert w.describe(wind, "zh") == "cl2 本次实际天气（随机抽样）：风向 342°（较预报 -30°），风速 2.7 米/秒（预报的 0.91 倍）"
+    assert w.describe(wind, "en") == ("Weather drawn for cl2 in this run: wind from 342° (-30° on the forecast), "
+                                      "2.7 m/s (0.91 × forecast)")
+    assert w.describe(fire, "zh") == ("fire1 本次实际天气（随机抽样，共 2 段，首段）：风向 200°（较预报 +5°），"
+                                      "风速 4 米/秒（预报的 1.1 倍）；1小时枯死可燃物含水率 5.1%（较预报 -0.9 个百分点）")
+    assert w.describe(fire, "en") == ("Weather drawn for fire1 in this run (first of 2 periods): wind from 200° "
+                                      "(+5° on the forecast), 4 m/s (1.1 × forecast); 1-h dead fuel moisture 5.1 % "
+                                      "(-0.9 points on the forecast)")
+    assert w.describe(stage, "zh") == "b1 本次实际天气（随机抽样）：水位较预报 -0.11 米；雨强 60 毫米/小时（预报的 1.2 倍）"
+    assert w.describe(stage, "en") == "Weather drawn for b1 in this run: stage -0.11 m on the forecast; rain 60 mm/h (1.2 × forecast)"
+    for ev in (wind, fire, stage):
+        _check(ev)

@@ -10,7 +10,7 @@ from drillsim.cli.common import apply_lang, print_json
 from drillsim.core.errors import InputError, Problem
 from drillsim.core.events import Event
 from drillsim.core.i18n import tr
-from drillsim.exercise.wording import HAZARDS, UNIT_STATUS, EventWords, kpi_label, label
+from drillsim.exercise.wording import HAZARDS, UNIT_STATUS, EventWords, describe, kpi_label, label
 
 NAME = "replay"
 HELP = "state of a recorded drill at a sim minute, without re-simulating (复盘：查看某时刻态势)"
@@ -63,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
     for h in st["hazards"]:
         kind = label(HAZARDS, h["type"])
         print(tr(f"灾害 {h['id']} ({kind}): {h['events']} 条事件", f"Hazard {h['id']} ({kind}): {h['events']} events"))
+        w = (h.get("last") or {}).get("hazard.weather")
+        if w:  # the run's drawn weather (an uncertainty block): its first period; every period in --json
+            print("  " + describe(Event(h.get("started") or 0.0, "hazard.weather", w)))
     from drillsim.cli.summary import format_kpi
 
     for k, v in st["kpis"].items():

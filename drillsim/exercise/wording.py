@@ -469,6 +469,46 @@ def _ignition(s: Say, ev: Any, d: dict[str, Any]) -> str:
     return out + (s.f("（模型 {m}）", " (model {m})", m=d["model"]) if d.get("model") else "")
 
 
+def _signed(v: Any, nd: int = 1) -> str:
+    """A difference in a sentence: ``+1.2``, ``-30``, ``0``."""
+    x = num(float(v or 0.0), nd)
+    return x if x.startswith("-") or x == "0" else "+" + x
+
+
+def _weather(s: Say, ev: Any, d: dict[str, Any]) -> str:
+    """The weather a run drew (``hazard.weather``): its first period and how far that is from the
+    forecast; the number of periods when there are more (each one is in the event, ``replay --json``)."""
+    parts = []
+    wind = d.get("wind") or []
+    if wind:
+        r = wind[0]
+        parts.append(s.f("风向 {deg}°（较预报 {dd}°），风速 {v} 米/秒（预报的 {f} 倍）",
+                         "wind from {deg}° ({dd}° on the forecast), {v} m/s ({f} × forecast)",
+                         deg=num(r.get("from_deg"), 0), dd=_signed(r.get("d_from_deg"), 0), v=num(r.get("speed_m_s")),
+                         f=num(r.get("speed_factor"), 2)))
+    if d.get("fuel_moisture"):
+        parts.append(s.f("1小时枯死可燃物含水率 {m}%（较预报 {dm} 个百分点）",
+                         "1-h dead fuel moisture {m} % ({dm} points on the forecast)",
+                         m=num(100 * float(d["fuel_moisture"].get("d1h", 0.0))),
+                         dm=_signed(100 * float(d.get("d_dead_moisture") or 0.0))))
+    stage = d.get("stage") or []
+    if stage:
+        parts.append(s.f("水位较预报 {dz} 米", "stage {dz} m on the forecast", dz=_signed(stage[0].get("d_stage_m"), 2)))
+    inflow = d.get("inflow") or []
+    if inflow:
+        parts.append(s.f("入流为预报的 {f} 倍", "inflow {f} × forecast", f=num(inflow[0].get("factor"), 2)))
+    if d.get("rainfall"):
+        parts.append(s.f("雨强 {mm} 毫米/小时（预报的 {f} 倍）", "rain {mm} mm/h ({f} × forecast)",
+                         mm=num(d["rainfall"].get("mm_per_h")), f=num(d["rainfall"].get("factor"), 2)))
+    n = max(len(wind), len(stage), len(inflow))
+    if n > 1:
+        return s.f("{id} 本次实际天气（随机抽样，共 {n} 段，首段）：{text}",
+                   "Weather drawn for {id} in this run (first of {n} periods): {text}",
+                   id=d.get("id", ""), n=n, text=s.t("；", "; ").join(parts))
+    return s.f("{id} 本次实际天气（随机抽样）：{text}", "Weather drawn for {id} in this run: {text}",
+               id=d.get("id", ""), text=s.t("；", "; ").join(parts))
+
+
 def _plan_action(s: Say, ev: Any, d: dict[str, Any]) -> str:
     name = s.pick(d.get("name")) or s.lab(OP_LABELS, d.get("op"))
     lvl = s.lab(RESPONSE_LEVELS, d.get("level"))
@@ -598,6 +638,7 @@ FORMATS: dict[str, Formatter] = {
     "hazard.started": _hazard_started,
     "hazard.chain": _chain,
     "hazard.warning": lambda s, ev, d: s.f("模型提示：{message}", "Model caveat: {message}", message=s.pick(d.get("message"))),
+    "hazard.weather": _weather,
     "earthquake.mainshock": _mainshock,
     "earthquake.aftershock": lambda s, ev, d: s.f("{m} 级余震，最大烈度 {roman} 度", "M{m} aftershock, max intensity {roman}",
                                                   m=_magnitude(d.get("magnitude")), roman=d.get("max_intensity_roman")),

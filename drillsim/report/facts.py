@@ -20,7 +20,8 @@ from drillsim.response.kpis import KpiTracker
 LEVELS = ("IV", "III", "II", "I")  # ascending severity
 
 # hazard events worth a line in the timeline (the rest are periodic updates)
-KEY_HAZARD_EVENTS = ("hazard.started", "hazard.chain", "hazard.warning", "chemical.release", "chemical.advice",
+KEY_HAZARD_EVENTS = ("hazard.started", "hazard.weather", "hazard.chain", "hazard.warning", "chemical.release",
+                     "chemical.advice",
                      "chemical.ended", "earthquake.mainshock", "earthquake.aftershock", "flood.breach",
                      "wildfire.ignition", "wildfire.contained")
 
