@@ -16,6 +16,7 @@ from drillsim.core.paths import scenarios_dir
 from drillsim.exercise.order_file import load_orders
 from drillsim.exercise.scoring import score as score_fn
 from drillsim.exercise.session import Session
+from drillsim.exercise.wording import describe
 from drillsim.record import Archive, Recorder
 from drillsim.response.kpis import KpiTracker
 from drillsim.scenario import load_scenario
@@ -100,6 +101,12 @@ def test_html_report(drill, built):
     # the missed inject (M04, evacuation) is an area for improvement with its addressee seat
     ip = html.split('id="findings"')[1]
     assert "M04" in ip and "county_hq" in ip and "疏散方向未考虑风向" in ip
+    # the weather this run drew (hazard.weather) is a line of the timeline, in the app's sentence (its first wind)
+    with Archive.open(drill) as a:
+        ev = next(iter(a.events(types="hazard.weather")))
+    w = ev.data["wind"][0]
+    tl = html.split('id="timeline"')[1].split('id="maps"')[0]
+    assert describe(ev, "zh") in tl and f"风向 {w['from_deg']:.0f}°（较预报 {w['d_from_deg']:+.0f}°）" in tl
 
 
 def test_pdf_report(built):
@@ -117,7 +124,7 @@ def test_english_and_compare(drill, tmp_path):
     text = html.read_text(encoding="utf-8")
     for h in ("After-Action Report", "Drill overview", "Summary", "Evaluation table (AQ/T 9009)", "Timeline",
               "Problems and improvement plan", "Suggested deadline", "Comparison of runs", "Injects answered on time",
-              "Response-time distribution"):
+              "Response-time distribution", "weather drawn for cl2 in this run"):
         assert h.lower() in text.lower(), h
     assert "演练评估报告" not in text and "评估表" not in text and "关键时刻态势图" not in text
     assert "identical event streams" in text
