@@ -45,6 +45,9 @@ assumptions in docs/models-chemical.md, models-wildfire.md, models-flood.md):
   水文情报预报规范) allows 20 % of the stage change within the lead time as the
   permissible error of a stage forecast (20 % of the peak flow for rainfall-runoff
   forecasts); a scheme rated 乙等 (B) has >= 70 % of forecasts within it.
+- Rainfall: the multiplicative (lognormal) error model fits precipitation better than an
+  additive one (Tian et al. 2013, Geophys. Res. Lett. 40); no magnitude is adopted here
+  (no shipped drill has rainfall): set ``rain_cv`` from local forecast verification.
 - Decorrelation time: **assumed** (3 h for wind, 6 h for river stage). Wind-power
   studies model forecast errors as AR(1) / ARMA processes (Soder 2004) and short-range
   wind forecast errors are dominated by synoptic scales (Hollingsworth & Lonnberg 1986),
