@@ -154,8 +154,9 @@ def test_shipped_draws_are_recorded_as_the_models_use_them():
     fire = sims["qinglong_wildfire"].hazards["fire1"]
     fg = fire.ensure()
     assert [s[0] for s in fg.wind] == [0.0, 180.0, 300.0, 360.0, 540.0]
-    assert fg.moisture["d1h"] == fire.weather["fuel_moisture"]["d1h"] == pytest.approx(
-        0.05 + fire.weather["d_dead_moisture"], abs=1e-9)
+    dm = fire.weather["d_dead_moisture"]
+    assert fg.moisture["d1h"] == fire.weather["fuel_moisture"]["d1h"] == pytest.approx(max(0.03, 0.05 + dm), abs=1e-9)
+    assert fg.moisture["d100h"] == pytest.approx(max(0.05, 0.08 + dm), abs=1e-9)
     flood = sims["lanxi_flood"].hazards["breach1"]
     fr = flood.ensure()
     drawn = flood.weather["stage"]
@@ -192,6 +193,23 @@ def test_plume_footprint_moves_with_the_draw():
     base = np.array(plain.overlay(20.0, n=60)["values"])
     assert all(not np.array_equal(z, base) for z in zones.values())
     assert not np.array_equal(zones[1], zones[2]) and not np.array_equal(zones[2], zones[3])
+
+
+def test_drawn_fuel_moisture_error_moments_and_floor():
+    *_, ctx = grid_world(COMMUNITIES, bridges=False)
+    spec = {"type": "wildfire", "id": "f", "at": [0, 0], "start_min": 0, "fuel_model": 1,
+            "fuel_moisture": {"d1h": 0.08, "d10h": 0.09, "d100h": 0.10},
+            "uncertainty": {"dead_fuel_moisture_sd": 0.016}}
+    dm, d1 = [], []
+    for seed in range(1500):
+        ctx.world.rng = RandomStreams(seed)
+        w = build_hazard(spec, ctx).weather
+        dm.append(w["d_dead_moisture"])
+        d1.append(w["fuel_moisture"]["d1h"])
+        assert w["wind"][0]["d_from_deg"] == 0.0 and w["wind"][0]["speed_factor"] == 1.0  # no wind spread given
+    mean, sd = _moments(np.array(dm))
+    assert abs(mean) < 4 * 0.016 / math.sqrt(1500) and sd == pytest.approx(0.016, rel=0.08)
+    assert min(d1) == 0.03 and np.allclose(np.array(d1), np.maximum(0.03, 0.08 + np.array(dm)))
 
 
 def test_fire_area_changes_with_the_draw():

@@ -46,6 +46,10 @@ from drillsim.hazards.registry import register
 
 UPDATE_MIN = 10.0
 DEFAULT_MOISTURE = {"d1h": 0.06, "d10h": 0.07, "d100h": 0.08, "live_herb": 0.60, "live_woody": 0.90}
+DRIEST_DEAD_MOISTURE = {"d1h": 0.03, "d10h": 0.04, "d100h": 0.05}
+"""A drawn moisture error never makes dead fuel drier than this (unless the forecast already is):
+Scott & Burgan (2005) fuel moisture scenario D1, "very low" dead fuel moisture, the driest
+standard scenario of fire behaviour guides."""
 TEN_M_TO_20_FT = 1.0 / 1.15
 """20-ft wind = 10-m wind / 1.15 (Turner & Lawson 1978, as used by BehavePlus; Andrews 2012)."""
 
@@ -219,7 +223,8 @@ class Wildfire(Hazard):
         """Draw this run's wind (over the fire's duration) and dead fuel moisture around the spec's forecast.
 
         Streams ``weather:<id>:wind_dir``, ``weather:<id>:wind_speed`` (Ornstein-Uhlenbeck
-        paths) and ``weather:<id>:fuel_moisture`` (one draw, added to d1h, d10h and d100h);
+        paths) and ``weather:<id>:fuel_moisture`` (one draw, added to d1h, d10h and d100h, no
+        drier than :data:`DRIEST_DEAD_MOISTURE`);
         published sizes: docs/models-wildfire.md, "Weather uncertainty".
         """
         cfg = weather.settings(self.type, unc)
@@ -232,8 +237,9 @@ class Wildfire(Hazard):
         dm = round(float(cfg.get("dead_fuel_moisture_sd", 0.0))
                    * float(ctx.rng(weather.stream(self.id, "fuel_moisture")).standard_normal()), 4)
         moisture = {**DEFAULT_MOISTURE, **(spec.get("fuel_moisture") or {})}
-        for k in ("d1h", "d10h", "d100h"):
-            moisture[k] = round(min(0.6, max(0.01, float(moisture[k]) + dm)), 4)
+        for k, floor in DRIEST_DEAD_MOISTURE.items():
+            base = float(moisture[k])
+            moisture[k] = round(min(0.6, max(min(floor, base), base + dm)), 4)
         self.weather = {"wind": drawn, "fuel_moisture": moisture, "d_dead_moisture": dm, "uncertainty": cfg}
         self.model_spec = {**spec, "wind": [{k: r[k] for k in ("at_min", "speed_m_s", "from_deg")} for r in drawn],
                            "wind_height": height, "fuel_moisture": moisture}
