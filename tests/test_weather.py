@@ -271,6 +271,10 @@ def test_weather_event_is_in_the_stream_archive_and_replay(tmp_path, capsys):
         sim = Simulation(load_scenario(CHEM))
         assert len(d["wind"]) >= 3 and d["wind"] == sim.hazards["cl2"].weather["wind"][:len(d["wind"])]
         st = a.state_at(20.0)
+        from drillsim.report.maps import MapData
+
+        rebuilt = MapData(a).hazards["cl2"]  # the report's maps (and the GUI replay) redraw the same plume
+        assert rebuilt.weather["wind"][:len(d["wind"])] == d["wind"]
     h = next(h for h in st["hazards"] if h["id"] == "cl2")
     assert h["last"]["hazard.weather"]["wind"] == d["wind"]
     assert main(["replay", str(arc), "--at", "20"]) == 0

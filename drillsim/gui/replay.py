@@ -27,7 +27,7 @@ from drillsim.gui.common import T, add_recent, child, fmt_min, load_ui, pick
 
 SPEEDS = (1, 10, 60, 300, 600, 3600)
 FIELD_HAZARDS = ("earthquake", "chemical")
-"""Hazards whose overlay is a pure function of the scenario, the start time and t."""
+"""Hazards whose overlay is a pure function of the scenario, the seed (a drawn weather), the start time and t."""
 KPI_SAMPLES = 150
 
 

@@ -85,8 +85,9 @@ def key_moments(f: Any) -> list[Moment]:
 def rebuild_hazards(archive: Any, sim: Any) -> tuple[dict[str, Any], str]:
     """The drill's hazard objects as they were: start times, shocks and suppression from the archive.
 
-    Earthquake, chemical and flood overlays are pure functions of the scenario, the start
-    time (and the shocks) and t. A fire's spread depends on the fire lines crews built, so
+    Earthquake, chemical and flood overlays are pure functions of the scenario, the seed
+    (the weather a hazard with an ``uncertainty`` block drew: ``sim`` is built with the
+    archive's seed), the start time (and the shocks) and t. A fire's spread depends on the fire lines crews built, so
     a fire with suppression in the archive is taken from a deterministic re-run of the
     archived inputs (``drillsim.record.rerun``); cells burned by t never change after t, so
     the re-run's final fire gives the exact burned area at every earlier t. Returns the
