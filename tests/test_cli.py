@@ -94,6 +94,24 @@ def test_language_does_not_leak_between_calls(capsys):
     assert "cannot reach the server" in en and "无法连接演练服务器" in zh
 
 
+def test_lang_also_after_the_command(capsys):
+    """``--lang`` works before or after the command, for every command (report had its own)."""
+    from drillsim.cli.main import build_parser, main
+
+    parser, handlers = build_parser()
+    subparsers = next(a for a in parser._actions if a.dest == "command").choices
+    assert set(subparsers) == set(handlers)
+    for name, sub in subparsers.items():
+        assert any("--lang" in a.option_strings for a in sub._actions), f"{name} takes no --lang"
+    seat = ["seat", "127.0.0.1:9", "--code", "x"]
+    assert main([*seat, "--lang", "en"]) == 2
+    assert "cannot reach the server" in capsys.readouterr().err
+    assert main(["--lang", "en", *seat]) == 2
+    assert "cannot reach the server" in capsys.readouterr().err
+    assert main(seat) == 2
+    assert "无法连接演练服务器" in capsys.readouterr().err
+
+
 def test_seat_prints_events_as_the_event_log_says_them(monkeypatch):
     from drillsim.cli.cmd_seat import _Printer
     from drillsim.core import i18n

@@ -42,6 +42,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
     for mod in _commands():
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
         mod.add_arguments(p)
+        if not any("--lang" in a.option_strings for a in p._actions):
+            # also after the command (``drillsim replay A.drill --lang en``), as report takes it
+            p.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS,
+                           help="language of messages (default: zh, or DRILLSIM_LANG)")
         handlers[mod.NAME] = mod.run
     return parser, handlers
 
