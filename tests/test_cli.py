@@ -123,4 +123,4 @@ def test_seat_prints_events_as_the_event_log_says_them(monkeypatch):
         {"seq": 5, "t": 2.0, "type": "order.accepted", "data": {"op": "close_road", "by": "county_hq", "args": {"road": "r12"}}}]}
     lines = _Printer(False, False).text(m).splitlines()
     assert lines[1].split(None, 2)[2] == "fire1-1 出发前往 i1/rescue，预计 T+00:42 到达"
-    assert lines[2].endswith("county_hq 下达指令 交通管制：road=r12")
+    assert lines[2].endswith("county_hq 下达指令“交通管制”：道路 r12")

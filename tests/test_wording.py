@@ -126,7 +126,8 @@ def test_every_kpi_and_score_component_has_zh_and_en_names():
     for k in keys:
         zh, en = w.kpi_label(k, "zh"), w.kpi_label(k, "en")
         assert zh != k and en != k and CJK.search(zh) and not CJK.search(en), (k, zh, en)
-    assert w.kpi_label("supplies_loaded_by_tier.县", "zh") == "按储备层级装运(件) · 县"
+    assert w.kpi_label("supplies_loaded_by_tier.县", "zh") == "按储备层级装运(件) · 县级"
+    assert w.kpi_label("supplies_loaded_by_tier.县", "en") == "Items loaded by reserve tier · county"
     assert w.kpi_label("score_components.rescue", "en") == "Score: Rescue"
     assert w.kpi_label("no_such_kpi", "zh") == "no_such_kpi"
 
@@ -165,3 +166,28 @@ def test_weather_sentence():
     assert w.describe(stage, "en") == "Weather drawn for b1 in this run: stage -0.11 m on the forecast; rain 60 mm/h (1.2 × forecast)"
     for ev in (wind, fire, stage):
         _check(ev)
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_event_sentences_speak_one_language(path):
+    """Every sentence of a whole shipped run, as the app's event log shows it (names known): no Chinese
+    in English, no raw keys or enum words in Chinese (tests/lang_check.py says what is allowed)."""
+    from tests.lang_check import leaks
+
+    s = _run(path)
+    words = w.EventWords(w.SimNames(s.sim, s))
+    ids = {*s.sim.units, *s.session_ids} if hasattr(s, "session_ids") else {*s.sim.units}
+    ids |= {str(i.id) for i in s.msel.injects.values()} | set(s.seats.seats)
+    for ev in s.events.events:
+        if ev.type == "order.accepted":
+            a = ev.data.get("args") or {}
+            ids |= {str(a[k]) for k in ("road", "request") if a.get(k)}
+        elif ev.type == "support.requested":
+            ids.add(str(ev.data.get("request")))
+    bad: dict[str, str] = {}
+    for ev in s.events.events:
+        words.observe(ev)
+        for lang in ("zh", "en"):
+            for problem in leaks(words.text(ev, lang), lang, ids):
+                bad.setdefault(problem, ev.type)
+    assert not bad, "\n".join(f"{ty}: {p}" for p, ty in list(bad.items())[:40])
