@@ -387,3 +387,19 @@ def test_inject_effects_and_expected_actions_are_checked(tmp_path, capsys):
                      "unknown need 'transprot'; did you mean 'transport'?",
                      "unknown order 'issue_warnin'; did you mean 'issue_warning'?"):
         assert expected in err, expected
+
+
+def test_inject_sender_and_objective_take_zh_en(tmp_path):
+    """An inject's ``from`` and ``objective`` are text like ``message``: a plain string or {zh, en}."""
+    from drillsim.exercise.msel import Inject
+
+    src = valid_text()
+    old = "from: 东镇政府}"
+    assert old in src
+    both = src.replace(old, "from: {zh: 东镇政府, en: East town government}, objective: {zh: 信息报送, en: Reporting}}")
+    assert check(tmp_path, both) == []
+    bad = src.replace(old, "from: [1, 2]}")
+    assert any("injects[0].from: expected a text or {zh: ..., en: ...}, found a list of 2" in p for p in check(tmp_path, bad))
+    inj = Inject.from_dict({"id": "i", "time_min": 1, "message": "m", "from": {"zh": "东镇政府", "en": "East town government"}})
+    assert inj.sender == {"zh": "东镇政府", "en": "East town government"}
+    assert Inject.from_dict({"id": "i", "time_min": 1, "message": "m", "from": "东镇政府"}).sender == "东镇政府"  # as before

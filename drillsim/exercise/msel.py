@@ -26,7 +26,8 @@ class Inject:
     time_min: float
     message: dict[str, str]
     to: str = ""
-    sender: str = ""
+    sender: str | dict[str, str] = ""
+    """Who the trainees hear it from (e.g. 县气象局): a plain string or ``{zh, en}``."""
     type: str = "information"
     delivery: str = "phone"
     expected: dict[str, Any] = field(default_factory=dict)
@@ -34,7 +35,8 @@ class Inject:
     deadline_min: float | None = None
     """Minutes after sending within which the expected action counts."""
     effect: dict[str, Any] = field(default_factory=dict)
-    objective: str = ""
+    objective: str | dict[str, str] = ""
+    """The exercise objective it tests: a plain string or ``{zh, en}``."""
     status: str = READY
     sent_at: float | None = None
     answered_at: float | None = None
@@ -46,10 +48,10 @@ class Inject:
             exp = {"text": {"zh": exp, "en": exp}}
         return cls(
             id=str(d["id"]), time_min=float(d.get("time_min", 0)), message=text(d.get("message", "")),
-            to=str(d.get("to", "")), sender=str(d.get("from", "")), type=str(d.get("type", "information")),
+            to=str(d.get("to", "")), sender=_text_or_str(d.get("from")), type=str(d.get("type", "information")),
             delivery=str(d.get("delivery", "phone")), expected=dict(exp),
             deadline_min=None if d.get("deadline_min") is None else float(d["deadline_min"]),
-            effect=dict(d.get("effect") or {}), objective=str(d.get("objective", "")),
+            effect=dict(d.get("effect") or {}), objective=_text_or_str(d.get("objective")),
         )
 
     def summary(self) -> dict[str, Any]:
@@ -57,6 +59,14 @@ class Inject:
                 "type": self.type, "delivery": self.delivery, "message": self.message,
                 "expected": self.expected, "deadline_min": self.deadline_min, "status": self.status,
                 "sent_at": self.sent_at, "answered_at": self.answered_at, "objective": self.objective}
+
+
+def _text_or_str(v: Any) -> str | dict[str, str]:
+    """A ``{zh, en}`` text as {zh, en}; anything else as a plain string (as before, so a scenario that
+    gives plain strings keeps its event stream bit for bit)."""
+    if isinstance(v, dict):
+        return text(v)
+    return "" if v is None else str(v)
 
 
 class Msel:
