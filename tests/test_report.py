@@ -250,10 +250,10 @@ def test_bad_archive_no_traceback_from_the_command(tmp_path):
 
 def test_key_hazard_events_say_what_the_event_log_says(drill, built):
     """The timeline's key hazard events are drillsim.exercise.wording's sentences (the app's event log),
-    with places named from the rebuilt map."""
+    with places and hazards named as the app names them (a simulation of the archived scenario)."""
     import html as html_mod
 
-    from drillsim.exercise.wording import TableNames, describe
+    from drillsim.exercise.wording import SimNames, describe
     from drillsim.report.facts import KEY_HAZARD_EVENTS
     from drillsim.report.maps import open_map
 
@@ -261,9 +261,21 @@ def test_key_hazard_events_say_what_the_event_log_says(drill, built):
     timeline = html_mod.unescape(text.split('id="timeline"')[1].split("</section>")[0])
     with Archive.open(drill) as a:
         md, _ = open_map(a)
-        names = TableNames(places={pid: p.name for pid, p in md.places.items()})
+        names = SimNames(md.sim)
         evs = [e for e in a.events() if e.type in KEY_HAZARD_EVENTS]
     assert {e.type for e in evs} >= {"hazard.started", "chemical.release", "chemical.advice"}
     for e in evs:
         assert describe(e, "zh", names) in timeline, e.type
     assert "澜溪氯碱化工有限公司" in timeline  # the plant by name, not plant_cl
+    assert "液氯管道泄漏" in timeline and "灾害 cl2" not in timeline  # the hazard by its scenario name
+
+
+def test_no_maps_report_names_places(drill, tmp_path):
+    """Without maps (nothing drawn), places and hazards are still named, from the scenario and its map data."""
+    import html as html_mod
+
+    out = tmp_path / "nomaps.html"
+    assert main(["report", str(drill), "-o", str(out), "--no-maps", "--lang", "en"]) == 0
+    text = html_mod.unescape(out.read_text(encoding="utf-8"))
+    assert "Lanxi Chlor-Alkali" in text and "plant_cl" not in text
+    assert "Chlorine pipe leak" in text and "id=\"maps\"" not in text

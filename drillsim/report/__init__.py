@@ -46,8 +46,10 @@ def build_report(archive: Any, lang: str = "zh", compare_with: Any = None, maps:
             fb = collect(b, verify_chain=False)
             runs.append({"path": str(b.path), "facts": fb, "score": score(fb.kpis).get("score"),
                          "cmp": compare(archive, b)})
+    from drillsim.report.names import report_names
+
     return build(facts, lang, runs, version=drillsim.__version__,
-                 archive=archive if maps else None, path=str(archive.path))
+                 archive=archive if maps else None, path=str(archive.path), names=report_names(facts, archive))
 
 
 def _score_label(rep: Report) -> str:

@@ -19,13 +19,19 @@ from drillsim.core.events import Event
 from drillsim.exercise.wording import (
     COMPONENT_LABELS,
     OP_LABELS,
+    RESPONSE_LEVELS,
+    SEAT_KINDS,
+    TIERS,
     WARNING_COLORS,
     Labels,
     Names,
-    TableNames,
+    channel_label,
+    count,
     describe,
     kpi_label,
     label,
+    pick,
+    plan_metric,
 )
 from drillsim.report.facts import LEVELS, Facts, seat_for_incident, seat_for_level
 
@@ -83,6 +89,32 @@ class Lang:
     def lab(self, table: Labels, key: Any) -> str:
         return label(table, key, self.lang)
 
+    def join(self, items: Any) -> str:
+        """A list in a sentence: 甲、乙、丙 / A, B, C."""
+        return self.t("、", ", ").join(items)
+
+    def count(self, n: Any, zh_unit: str, en_one: str, en_many: str | None = None) -> str:
+        """3 个社区 / 1 community / 3 communities."""
+        return count(n, zh_unit, en_one, en_many, self.lang)
+
+    def level(self, lv: Any) -> str:
+        """A response level: Ⅲ级 / level III (the app's words)."""
+        return self.lab(RESPONSE_LEVELS, lv) if lv else "—"
+
+    def place(self, pid: Any) -> str:
+        """A place by name (the map's and the scenario's), its id if the report knows no name."""
+        n = self.names.name("place", pid)
+        return pick(n, self.lang) if n else str(pid)
+
+    def hazard(self, hid: Any) -> str:
+        """A hazard by its scenario name (its id if it has none)."""
+        n = self.names.name("hazard", hid)
+        return pick(n, self.lang) if n else str(hid)
+
+    def pct(self, v: Any) -> str:
+        """A share 0..1 as a percentage."""
+        return "—" if v is None else f"{v:.1%}"
+
     def kpi(self, key: str) -> str:
         return kpi_label(key, self.lang)
 
@@ -103,25 +135,30 @@ class Lang:
         return f"{clock} (+{m})"
 
     def num(self, v: Any) -> str:
+        """A number in its own unit (shares are :meth:`pct`'s: 0.4 t of supplies is not 40%)."""
         if v is None:
             return "—"
         if isinstance(v, bool):
             return self.t("是", "yes") if v else self.t("否", "no")
         if isinstance(v, float):
-            if 0 < v < 1:
-                return f"{v:.1%}"
-            return f"{v:,.1f}".rstrip("0").rstrip(".") if v != int(v) else f"{int(v):,}"
+            if v != int(v):
+                return f"{v:,.2f}".rstrip("0").rstrip(".") if abs(v) < 1 else f"{v:,.1f}".rstrip("0").rstrip(".")
+            return f"{int(v):,}"
         if isinstance(v, int):
             return f"{v:,}"
         if isinstance(v, dict):
-            return ", ".join(f"{k}: {self.num(x)}" for k, x in v.items()) or "—"
+            return self.t("，", ", ").join(f"{k} {self.num(x)}" for k, x in v.items()) or "—"
         return str(v)
 
 
 def kpi_value(L: Lang, key: str, v: Any) -> str:
-    """A KPI as read: shares as percentages, the rest as numbers."""
+    """A KPI as read: shares as percentages, levels and tiers in words, the rest as numbers."""
     if isinstance(v, (int, float)) and not isinstance(v, bool) and (key.endswith("_share") or key == "unit_utilisation"):
-        return f"{v:.1%}"
+        return L.pct(v)
+    if key == "response_level_due" and v:
+        return L.level(v)
+    if key == "supplies_loaded_by_tier" and isinstance(v, dict):
+        return L.t("，", ", ").join(f"{L.lab(TIERS, t)} {L.num(x)}" for t, x in v.items()) or "—"
     return L.num(v)
 
 
@@ -146,11 +183,14 @@ def seat_name(f: Facts, L: Lang, seat: Any, short: bool = False) -> str:
 
 
 def build(f: Facts, lang: str = "zh", compare: list[dict[str, Any]] | None = None, version: str = "",
-          archive: Any = None, path: str = "") -> Report:
+          archive: Any = None, path: str = "", names: Names | None = None) -> Report:
     """The report in ``lang``. ``compare``: the other runs, each ``{"path", "facts", "score", "cmp"}``
     (``cmp`` from :func:`drillsim.record.rerun.compare` against this run); ``archive`` (the open
-    Archive) adds the key-moment maps; ``path`` names this run in the comparison."""
+    Archive) adds the key-moment maps; ``path`` names this run in the comparison; ``names``: names of
+    places, hazards, supplies and seats (default: :func:`drillsim.report.names.report_names`, from the
+    archived scenario and its map, so a report without maps names places too)."""
     from drillsim.report import charts as ch
+    from drillsim.report.names import report_names
 
     md, why = None, ""
     if archive is not None:
@@ -159,8 +199,7 @@ def build(f: Facts, lang: str = "zh", compare: list[dict[str, Any]] | None = Non
         md, why = open_map(archive)
         if md is not None:
             f.exposed = md.exposed_series(f.duration)
-    places = {pid: p.name for pid, p in md.places.items()} if md is not None else {}
-    L = Lang(lang, _start(f), TableNames(places=places, seats={sid: x["name"] for sid, x in f.seats.items() if x.get("name")}))
+    L = Lang(lang, _start(f), names or report_names(f, archive))
     name = L.text(f.meta.get("scenario_name")) or L.text((f.scenario.get("meta") or {}).get("name")) or "—"
     title = L.t("演练评估报告", "After-Action Report")
     sections = [_cover(f, L, name, version), _summary(f, L), _evaluation(f, L), _timeline(f, L)]
@@ -224,7 +263,7 @@ def _cover(f: Facts, L: Lang, name: str, version: str) -> Section:
         blocks.append(Block("h", text=L.t("参演席位", "Seats")))
         blocks.append(Block("table", header=[L.t("席位", "Seat"), L.t("名称", "Name"), L.t("类型", "Kind"),
                                              L.t("上级", "Reports to"), L.t("参演", "Played")],
-                            rows=[[sid, L.text(x.get("name")) or "—", str(x.get("kind") or "—"),
+                            rows=[[sid, L.text(x.get("name")) or "—", L.lab(SEAT_KINDS, x["kind"]) if x.get("kind") else "—",
                                    seat_name(f, L, x.get("parent"), short=True) if x.get("parent") else "—",
                                    L.num(bool(x.get("played")))] for sid, x in f.seats.items()],
                             widths=[1.4, 3, 1, 2.2, 0.8]))
@@ -301,9 +340,9 @@ def _area_finding(key: str, f: Facts, L: Lang) -> str:
                    f"{k.get('injects_missed', 0)} missed; {k.get('orders_accepted', 0)} orders accepted, {k.get('orders_rejected', 0)} refused")
     if key == "plan":
         lv = k.get("response_level_due")
-        return L.t(f"预案要求 {lv or '—'} 级响应，{'按时' if k.get('response_level_on_time') else '未按时'}启动；"
+        return L.t(f"预案要求启动{L.level(lv)}响应，{'按时' if k.get('response_level_on_time') else '未按时'}启动；"
                    f"预案措施按时完成 {k.get('plan_actions_done_on_time', 0)}/{k.get('plan_actions_total', 0)} 项",
-                   f"plan required level {lv or '—'}, {'set on time' if k.get('response_level_on_time') else 'not set on time'}; "
+                   f"plan required {L.level(lv)}, {'set on time' if k.get('response_level_on_time') else 'not set on time'}; "
                    f"{k.get('plan_actions_done_on_time', 0)} of {k.get('plan_actions_total', 0)} plan actions on time")
     if key == "rescue":
         return L.t(f"被困 {k.get('trapped', 0):,} 人，救出 {k.get('rescued', 0):,} 人；平均首次响应 {L.num(k.get('first_response_min_mean'))} 分钟，"
@@ -346,7 +385,8 @@ def _evaluation(f: Facts, L: Lang) -> Section:
     if notes:
         blocks.append(Block("p", text=L.t(f"另有评估员评价 {len(notes)} 条（见“评估员记录”）：", f"Also {len(notes)} evaluator ratings "
                                           "(see Evaluator notes): ") + L.t("；", "; ").join(
-            f"{L.lab(RATINGS, n['rating'])} {n.get('text') or ''}" for n in notes)))
+            f"{L.lab(RATINGS, n['rating'])}：{n.get('text') or ''}" if L.lang == "zh" else
+            f"{L.lab(RATINGS, n['rating'])}: {n.get('text') or ''}" for n in notes)))
     return Section("evaluation", L.t("评估表（AQ/T 9009）", "Evaluation table (AQ/T 9009)"), blocks)
 
 
@@ -396,20 +436,22 @@ def _timeline(f: Facts, L: Lang) -> Section:
     blocks.append(Block("h", text=L.t("响应级别与预警", "Response levels and warnings")))
     rows, marks = [], []
     for x in f.level_due:
-        because = ", ".join(f"{k} {L.num(v)}" for k, v in (x.get("because") or {}).items())
-        rows.append([L.minute(x["t"]), L.t("预案要求", "Plan requires"), L.t(f"{x['level']} 级响应", f"level {x['level']}"),
+        because = L.join(plan_metric(k, v, L.lang) for k, v in (x.get("because") or {}).items())
+        rows.append([L.minute(x["t"]), L.t("预案要求", "Plan requires"), L.level(x["level"]),
                      L.t(f"依据：{because}；应在 {x['within_min']:g} 分钟内启动", f"because {because}; set within {x['within_min']:g} min")
                      if x.get("within_min") is not None else because, "—"])
         marks.append("")
     for x in f.levels:
         prev = x.get("previous")
-        rows.append([L.minute(x["t"]), L.t("启动/调整响应", "Level set"), L.t(f"{x['level']} 级", f"level {x['level']}"),
-                     L.t(f"原为 {prev} 级", f"was {prev}") if prev else L.t("首次启动", "first activation"),
+        rows.append([L.minute(x["t"]), L.t("启动/调整响应", "Level set"),
+                     L.level(x["level"]) if x.get("level") else L.t("终止响应", "response ended"),
+                     L.t(f"原为{L.level(prev)}", f"was {L.level(prev)}") if prev else L.t("首次启动", "first activation"),
                      seat_name(f, L, x.get("by"), short=True)])
         marks.append("")
     for w in f.warnings:
         rows.append([L.minute(w["t"]), L.t("发布预警", "Warning"), L.lab(WARNING_COLORS, w.get("color")),
-                     L.t(f"{w['communities']} 个社区；渠道 ", f"{w['communities']} communities; via ") + ", ".join(w["channels"]),
+                     L.count(w["communities"], "个社区", "community", "communities")
+                     + L.t("；渠道：", "; via ") + L.join(channel_label(c, L.lang) for c in w["channels"]),
                      seat_name(f, L, w.get("by"), short=True)])
         marks.append("")
     order = sorted(range(len(rows)), key=lambda j: _t_of(rows[j][0]))
@@ -428,7 +470,7 @@ def _timeline(f: Facts, L: Lang) -> Section:
             st, mk = (L.t("按时完成", "done on time"), "good") if a["on_time"] else (L.t("超时完成", "done late"), "bad")
         else:
             st, mk = L.t("超时未完成", "missed"), "bad"
-        rows.append([L.minute(a["t"]), L.t(f"{a['level']} 级", f"level {a['level']}"), L.text(a.get("name")) or L.op(a.get("op")),
+        rows.append([L.minute(a["t"]), L.level(a["level"]), L.text(a.get("name")) or L.op(a.get("op")),
                      L.op(a.get("op")), st])
         marks.append(mk)
     if rows:
@@ -550,8 +592,9 @@ def findings(f: Facts, L: Lang) -> tuple[list[str], list[list[str]]]:
     k = f.kpis
     on_time = [i for i in f.injects if i["answered"] is not None and i["on_time"]]
     if on_time:
-        good.append(L.t("情况导入按时响应：", "Injects answered on time: ") + ", ".join(
-            f"{i['id']} ({L.op((i.get('expected') or {}).get('op'))}, {i['answered_min']:g} {L.t('分钟', 'min')})"
+        good.append(L.t("情况导入按时响应：", "Injects answered on time: ") + L.join(
+            L.t(f"{i['id']}（{L.op((i.get('expected') or {}).get('op'))}，{i['answered_min']:g} 分钟）",
+                f"{i['id']} ({L.op((i.get('expected') or {}).get('op'))}, {i['answered_min']:g} min)")
             for i in on_time if i.get("answered_min") is not None))
     for i in f.injects:
         exp = (i.get("expected") or {}).get("op")
@@ -577,16 +620,16 @@ def findings(f: Facts, L: Lang) -> tuple[list[str], list[list[str]]]:
         ok = k.get("response_level_on_time")
         set_t = [x["t"] for x in f.levels if x["level"] in LEVELS and LEVELS.index(x["level"]) >= LEVELS.index(due["level"])]
         if ok:
-            good.append(L.t(f"预案于 {L.minute(due['t'])} 要求 {due['level']} 级响应，{L.minute(min(set_t))} 启动，在 {due['within_min']:g} 分钟时限内",
-                            f"The plan required level {due['level']} at {L.minute(due['t'])}; it was set at {L.minute(min(set_t))}, "
+            good.append(L.t(f"预案于 {L.minute(due['t'])} 要求启动{L.level(due['level'])}响应，{L.minute(min(set_t))} 启动，在 {due['within_min']:g} 分钟时限内",
+                            f"The plan required {L.level(due['level'])} at {L.minute(due['t'])}; it was set at {L.minute(min(set_t))}, "
                             f"within {due['within_min']:g} min"))
         elif ok is False:
             when = L.t(f"{L.minute(min(set_t))} 才启动", f"set only at {L.minute(min(set_t))}") if set_t else \
                 L.t("至演练结束未启动", "never set")
             first_hq = next((sid for sid, s in f.seats.items() if s.get("played") and s.get("kind") == "hq"
                              and not (f.seats.get(str(s.get("parent"))) or {}).get("played")), None)
-            plan.append([L.t(f"预案于 {L.minute(due['t'])} 要求 {due['level']} 级响应（{due['within_min']:g} 分钟内），{when}",
-                             f"The plan required level {due['level']} at {L.minute(due['t'])} (within {due['within_min']:g} min); {when}"),
+            plan.append([L.t(f"预案于 {L.minute(due['t'])} 要求启动{L.level(due['level'])}响应（{due['within_min']:g} 分钟内），{when}",
+                             f"The plan required {L.level(due['level'])} at {L.minute(due['t'])} (within {due['within_min']:g} min); {when}"),
                          L.t("对照预案分级标准演练响应启动研判，明确启动权限", "Drill the level decision against the plan's triggers; make who decides explicit"),
                          seat_name(f, L, first_hq)])
     done_ok = [a for a in f.plan_actions if a["done"] and a["on_time"]]
@@ -598,15 +641,15 @@ def findings(f: Facts, L: Lang) -> tuple[list[str], list[list[str]]]:
         if a["done"] and a["on_time"]:
             continue
         what = L.text(a.get("name")) or L.op(a.get("op"))
-        issue = L.t(f"预案措施“{what}”（{a['level']} 级）" + (f"{L.minute(a['t'])} 超时完成" if a["done"] else f"{L.minute(a['t'])} 到期未完成"),
-                    f"Plan action '{what}' (level {a['level']}) " + (f"done late at {L.minute(a['t'])}" if a["done"] else f"missed at {L.minute(a['t'])}"))
-        plan.append([issue, L.t(f"将“{what}”列入 {a['level']} 级响应启动后的首批措施清单并明确时限",
-                                f"Put '{what}' on the first-actions list for level {a['level']} with its deadline"),
+        issue = L.t(f"预案措施“{what}”（{L.level(a['level'])}）" + (f"{L.minute(a['t'])} 超时完成" if a["done"] else f"{L.minute(a['t'])} 到期未完成"),
+                    f"Plan action '{what}' ({L.level(a['level'])}) " + (f"done late at {L.minute(a['t'])}" if a["done"] else f"missed at {L.minute(a['t'])}"))
+        plan.append([issue, L.t(f"将“{what}”列入{L.level(a['level'])}响应启动后的首批措施清单并明确时限",
+                                f"Put '{what}' on the first-actions list for {L.level(a['level'])} with its deadline"),
                      seat_name(f, L, seat_for_level(f, a.get("level")))])
     reached = [i for i in f.incidents if i["first_response"] is not None]
     if f.incidents and len(reached) == len(f.incidents):
         good.append(L.t(f"{len(f.incidents)} 起事件全部有力量到达，平均首次响应 {L.num(k.get('first_response_min_mean'))} 分钟",
-                        f"All {len(f.incidents)} incidents reached; mean first response {L.num(k.get('first_response_min_mean'))} min"))
+                        f"All {L.count(len(f.incidents), '', 'incident')} reached; mean first response {L.num(k.get('first_response_min_mean'))} min"))
     unreached: dict[str | None, list[dict[str, Any]]] = {}
     for inc in f.incidents:
         if inc["first_response"] is None:
@@ -623,16 +666,18 @@ def findings(f: Facts, L: Lang) -> tuple[list[str], list[list[str]]]:
             plan.append([L.t(f"事件“{L.text(inc.get('name')) or inc['id']}”于 {L.minute(inc['reported'])} 报告，至演练结束无力量到达",
                              f"Incident '{L.text(inc.get('name')) or inc['id']}' reported at {L.minute(inc['reported'])} was never reached"),
                          rec, seat_name(f, L, seat)])
-    pairs = [("trapped", "rescued", L.t("被困人员", "trapped people"), L.t("救出", "rescued")),
-             ("casualties_to_transport", "casualties_transported", L.t("待转运伤员", "casualties"), L.t("转运", "transported")),
-             ("people_to_evacuate", "people_evacuated", L.t("待转移群众", "people to evacuate"), L.t("转移", "evacuated")),
-             ("people_displaced", "people_sheltered", L.t("无家可归群众", "displaced people"), L.t("到达避难场所", "sheltered"))]
-    for need, done, what, verb in pairs:
+    pairs = [("trapped", "rescued", L.t("被困人员", "trapped people"), L.t("救出", "rescued"), "trapped people"),
+             ("casualties_to_transport", "casualties_transported", L.t("待转运伤员", "casualties"), L.t("转运", "transported"),
+              "casualties"),
+             ("people_to_evacuate", "people_evacuated", L.t("待转移群众", "people to evacuate"), L.t("转移", "evacuated"), "people"),
+             ("people_displaced", "people_sheltered", L.t("无家可归群众", "displaced people"), L.t("到达避难场所", "sheltered"),
+              "displaced people")]
+    for need, done, what, verb, all_of in pairs:
         n, d = k.get(need) or 0, k.get(done) or 0
         if not n:
             continue
         if d >= n:
-            good.append(L.t(f"{what} {n:,} 人全部{verb}", f"All {n:,} {what} {verb}"))
+            good.append(L.t(f"{what} {n:,} 人全部{verb}", f"All {n:,} {all_of} {verb}"))
             continue
         seats: list[str] = []
         if need == "people_to_evacuate":  # evacuation incidents name the seat that ordered them
@@ -641,7 +686,7 @@ def findings(f: Facts, L: Lang) -> tuple[list[str], list[list[str]]]:
         plan.append([L.t(f"{what} {n:,} 人，至演练结束{verb} {d:,} 人（{d / n:.0%}），尚余 {n - d:,} 人",
                          f"{n:,} {what}; {d:,} {verb} by the end ({d / n:.0%}), {n - d:,} left"),
                      L.t("评估所需运力与场所容量，提前调派或请求支援", "Size transport and capacity to the need; dispatch earlier or request support"),
-                     ", ".join(seat_name(f, L, s) for s in seats) if seats else seat_name(f, L, None)])
+                     L.join(seat_name(f, L, s) for s in seats) if seats else seat_name(f, L, None)])
     if k.get("supplies_requested_t"):
         share = k.get("supplies_delivered_share") or 0.0
         if share >= 1:
@@ -651,8 +696,9 @@ def findings(f: Facts, L: Lang) -> tuple[list[str], list[list[str]]]:
                              f"{L.num(k['supplies_requested_t'])} t of supplies requested, {L.num(k['supplies_delivered_t'])} t delivered ({share:.0%})"),
                          L.t("核查分级储备与协议储备的调用时机", "Review when tiered stock and contract reserves are called"), seat_name(f, L, None)])
     if k.get("chemical_release") and (k.get("person_minutes_above_aegl2") or 0) > 0:
-        places = ", ".join(f"{p} ({L.num(int(v['people']))} {L.t('人', 'people')}, {L.num(v['person_minutes'])} {L.t('人·分钟', 'person-min')})"
-                           for p, v in f.exposure_by_place.items() if v["person_minutes"] > 0)
+        places = L.join(L.t(f"{L.place(p)}（{L.num(int(v['people']))} 人，{L.num(v['person_minutes'])} 人·分钟）",
+                            f"{L.place(p)} ({L.num(int(v['people']))} people, {L.num(v['person_minutes'])} person-min)")
+                        for p, v in f.exposure_by_place.items() if v["person_minutes"] > 0)
         plan.append([L.t(f"AEGL-2 以上暴露累计 {L.num(k['person_minutes_above_aegl2'])} 人·分钟：{places}",
                          f"{L.num(k['person_minutes_above_aegl2'])} person-minutes above AEGL-2: {places}"),
                      L.t("提前向下风向社区预警并组织就地避险或转移", "Warn downwind communities earlier; shelter in place or evacuate sooner"),
@@ -662,11 +708,11 @@ def findings(f: Facts, L: Lang) -> tuple[list[str], list[list[str]]]:
         for o in f.orders_rejected:
             by_seat.setdefault(str(o.get("by")), []).append(o)
         for seat, os in by_seat.items():
-            reasons = "; ".join(sorted({L.text(o.get("reason")) for o in os if o.get("reason")}))
-            plan.append([L.t(f"{len(os)} 条指令被拒绝（{reasons}）", f"{len(os)} orders refused ({reasons})"),
+            reasons = L.t("；", "; ").join(sorted({L.text(o.get("reason")) for o in os if o.get("reason")}))
+            plan.append([L.t(f"{len(os)} 条指令被拒绝（{reasons}）", f"{L.count(len(os), '', 'order')} refused ({reasons})"),
                          L.t("熟悉席位权限与可用资源", "Know the seat's authority and the resources it holds"), seat_name(f, L, seat)])
     elif k.get("orders_accepted"):
-        good.append(L.t(f"下达指令 {k['orders_accepted']} 条，无被拒绝指令", f"{k['orders_accepted']} orders given, none refused"))
+        good.append(L.t(f"下达指令 {k['orders_accepted']} 条，无被拒绝指令", f"{L.count(k['orders_accepted'], '', 'order')} given, none refused"))
     for n in f.notes:
         if n.get("rating") in ("需改进", "问题"):
             plan.append([L.t(f"评估员记录（{L.minute(n['t'])}）：", f"Evaluator note ({L.minute(n['t'])}): ") + str(n.get("text") or ""),

@@ -19,7 +19,7 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from drillsim.exercise.wording import SUPPLY_CAUSES
+from drillsim.exercise.wording import SUPPLY_CAUSES, tier_stock
 
 CJK_FONTS = ["Noto Sans CJK SC", "WenQuanYi Micro Hei", "DejaVu Sans"]
 PALETTE = ["#c0392b", "#2471a3", "#229954", "#b9770e", "#7d3c98"]
@@ -168,8 +168,7 @@ def chart_specs(f: Any, L: Any) -> dict[str, ChartSpec]:
         tiers = [k for k in ("区", "市", "县") if k in sup["stock"] or k in sup["loaded"]] + \
             [k for k in list(sup["stock"]) + list(sup["loaded"]) if k not in ("区", "市", "县")]
         tiers = list(dict.fromkeys(tiers))
-        tier_name = {"区": L.t("区级实物储备", "regional stock"), "市": L.t("市级实物储备", "city stock"),
-                     "县": L.t("县级实物储备", "county stock"), "-": L.t("其他", "other")}
+        tier_name = {k: tier_stock(k, L.lang) for k in tiers}
 
         def supplies_tier(ax: Any) -> None:
             names = [tier_name.get(k, k) for k in tiers] + [L.lab(SUPPLY_CAUSES, c) for c in sup["added"]]
@@ -215,8 +214,8 @@ def chart_specs(f: Any, L: Any) -> dict[str, ChartSpec]:
 
         util = f.kpis.get("unit_utilisation")
         out["units"] = ChartSpec("units", L.t("队伍利用率", "Unit utilisation"),
-                                 L.t(f"{f.n_units} 支队伍；最多同时 {S['busy_units'].peak:g} 支执行任务；平均利用率 {L.num(util)}。",
-                                     f"{f.n_units} units; at most {S['busy_units'].peak:g} busy at once; mean utilisation {L.num(util)}."),
+                                 L.t(f"{f.n_units} 支队伍；最多同时 {S['busy_units'].peak:g} 支执行任务；平均利用率 {L.pct(util)}。",
+                                     f"{f.n_units} units; at most {S['busy_units'].peak:g} busy at once; mean utilisation {L.pct(util)}."),
                                  units)
     return out
 

@@ -370,7 +370,7 @@ def _scale_bar(ax: Any, extent: tuple[float, float, float, float]) -> None:
 
 
 def moment_title(m: Moment, f: Any, L: Any) -> str:
-    what = {"hazard": L.t(f"灾害 {m.ref} 开始", f"hazard {m.ref} starts"),
+    what = {"hazard": L.t(f"{L.hazard(m.ref)}开始", f"{L.hazard(m.ref)} starts"),
             "inject": L.t(f"情况导入 {m.ref} 下发", f"inject {m.ref} sent"),
             "peak": L.t("未处置事件数达到峰值", "open incidents at their peak"),
             "end": L.t("演练结束", "end of the drill")}[m.kind]
@@ -387,13 +387,14 @@ def moment_caption(s: Snapshot, f: Any, L: Any, md: MapData) -> str:
     for st in s.roads_not_open.values():
         roads[st] = roads.get(st, 0) + 1
     road_txt = L.t("、", ", ").join(f"{L.lab(ROAD_STATUS, k)} {v}" for k, v in sorted(roads.items())) or L.t("无", "none")
-    hz = L.t("、", ", ").join(L.t(f"{hid}（{L.lab(HAZARDS, md.hazards[hid].type)}）",
-                                   f"{hid} ({L.lab(HAZARDS, md.hazards[hid].type)})") for hid, _, _ in s.hazards) \
+    hz = L.t("、", ", ").join(L.t(f"{L.hazard(hid)}（{L.lab(HAZARDS, md.hazards[hid].type)}）",
+                                   f"{L.hazard(hid)} ({L.lab(HAZARDS, md.hazards[hid].type)})") for hid, _, _ in s.hazards) \
         or L.t("无", "none")
     text = L.t(f"未处置事件 {len(open_inc)} 起（无力量到达 {unreached} 起）；执行任务的队伍 {busy}/{len(s.units)} 支；"
                f"开放避难场所 {n_open_sh} 处，安置 {sheltered:,} 人；未通行道路：{road_txt}；图中灾害范围：{hz}。",
-               f"{len(open_inc)} open incidents ({unreached} not reached); {busy} of {len(s.units)} units busy; "
-               f"{n_open_sh} shelters open with {sheltered:,} people; roads not open: {road_txt}; hazard footprints: {hz}.")
+               f"{L.count(len(open_inc), '', 'open incident')} ({unreached} not reached); {busy} of {len(s.units)} units busy; "
+               f"{L.count(n_open_sh, '', 'shelter')} open with {sheltered:,} people; roads not open: {road_txt}; "
+               f"hazard footprints: {hz}.")
     if s.moment.kind == "inject":
         inj = next((i for i in f.injects if i["id"] == s.moment.ref), None)
         if inj is not None and L.text(inj.get("message")):

@@ -430,6 +430,12 @@ def _say(e: ValidationError, prefix: Path_, rep: _Report, done_required: set[Pat
 _map_cache: dict[tuple, Any] = {}
 
 
+def cached_map(spec: Any):
+    """The map a scenario's ``map`` section names (a :class:`~drillsim.scenario.model.MapSpec`), from the
+    cache that validation fills: reading names from it costs nothing after the scenario was loaded."""
+    return _load_map(spec.builtin, spec.graphml, spec.dir)
+
+
 def _load_map(builtin: str | None, graphml: Path | None, folder: Path | None = None):
     from drillsim.scenario.maps import load_map
 
