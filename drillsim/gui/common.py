@@ -41,6 +41,21 @@ def lang() -> str:
     return core_i18n.lang()
 
 
+def colon() -> str:
+    """A label's colon in the current language: full-width in Chinese, ``": "`` in English."""
+    return "：" if lang() == "zh" else ": "
+
+
+def gap() -> str:
+    """The space between items of a status line: an ideographic space in Chinese, three spaces in English."""
+    return "　" if lang() == "zh" else "   "
+
+
+def join(items: Any) -> str:
+    """Items of a list in a line: the Chinese enumeration comma, or ``", "`` in English."""
+    return ("、" if lang() == "zh" else ", ").join(items)
+
+
 def pick(text: Any) -> str:
     return core_i18n.pick(text)
 

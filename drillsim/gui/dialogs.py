@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QSpinBox,
 )
 
-from drillsim.exercise.wording import TASK_KINDS, WARNING_COLORS, label, op_label
-from drillsim.gui.common import T, child, fmt_min, load_ui, pick, status_text
+from drillsim.exercise.wording import TASK_KINDS, TIERS, WARNING_COLORS, label, op_label
+from drillsim.gui.common import KIND_ZH, T, child, colon, fmt_min, load_ui, pick, status_text
 
 
 class FormDialog:
@@ -78,8 +78,8 @@ class FormDialog:
             self.dlg.accept()
             return True
         text = pick(res.reason or {"zh": "被拒绝", "en": "refused"})
-        self.reason.setText(T("指令被拒绝") + ": " + text)
-        self.main.status(T("指令被拒绝") + ": " + text)
+        self.reason.setText(T("指令被拒绝") + colon() + text)
+        self.main.status(T("指令被拒绝") + colon() + text)
         return False
 
     def on_finished(self, _code: int) -> None:
@@ -98,7 +98,7 @@ class DispatchDialog(FormDialog):
         for t in tasks:
             inc = board.incidents.get(t.incident)
             items.append((f"{pick(inc.name) if inc else t.incident} · {label(TASK_KINDS, t.kind, cap=True)} "
-                          f"({t.done_qty:g}/{t.quantity:g})", t.id))
+                          + (f"({t.done_qty:g}/{t.quantity:g})" if t.quantity != float("inf") else f"({t.done_qty:g})"), t.id))
         self.tasks = self.combo("taskCombo", items, task)
         self.units = self.c(QComboBox, "unitCombo")
         self.route_label: QLabel = self.c(QLabel, "routeLabel")
@@ -148,11 +148,11 @@ class SuppliesDialog(FormDialog):
         super().__init__(main)
         self.seats_combo()
         w = self.sim.world
-        depots = [(f"{pick(w.places[d].name)} ({w.places[d].tier or '-'})", d) for d in w.stock]
+        depots = [(f"{pick(w.places[d].name)} ({label(TIERS, w.places[d].tier or '-')})", d) for d in w.stock]
         self.src = self.combo("fromCombo", depots)
         sup = self.sim.scenario.supplies
         self.item = self.combo("itemCombo", [(pick(s.name), sid) for sid, s in sup.items()])
-        dest = [(f"{pick(p.name)} ({T('避难场所') if p.kind == 'shelter' else T('物资库') if p.kind == 'depot' else p.kind})", pid)
+        dest = [(f"{pick(p.name)} ({T(KIND_ZH.get(p.kind, p.kind))})", pid)
                 for pid, p in w.places.items() if p.kind in ("shelter", "depot", "hospital", "community")]
         self.combo("toCombo", dest)
         self.src.currentIndexChanged.connect(self._stock)
@@ -296,7 +296,7 @@ class InjectDialog(FormDialog):
             self.c(QLineEdit, "idEdit").setEnabled(False)
             spin.setValue(inj.time_min)
             self.combo("toCombo", [(pick(x.name), x.id) for x in s.seats.seats.values()], inj.to)
-            self.c(QLineEdit, "fromEdit").setText(inj.sender)
+            self.c(QLineEdit, "fromEdit").setText(pick(inj.sender))
             self.c(QPlainTextEdit, "messageEdit").setPlainText(pick(inj.message))
             k = self.c(QComboBox, "deliveryCombo").findData(inj.delivery)
             if k >= 0:

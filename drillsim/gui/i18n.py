@@ -73,6 +73,7 @@ def install(lang: str) -> str:
     lang = "en" if str(lang).lower().startswith("en") else "zh"
     core_i18n.set_lang(lang)
     if lang == "zh":
+        _install_qt_base(app, "zh_CN")
         return "zh"
     qm = resources("translations", f"drillsim_{lang}.qm")
     t = QTranslator()
@@ -84,6 +85,17 @@ def install(lang: str) -> str:
     app.installTranslator(t)
     _installed.append(t)
     return used
+
+
+def _install_qt_base(app, locale: str) -> None:
+    """Qt's own words (the OK / Cancel of a dialog's standard buttons, the file dialog) in ``locale``,
+    from the translations PySide6 ships (``qtbase_zh_CN.qm``); without them a Chinese dialog says OK."""
+    from PySide6.QtCore import QLibraryInfo
+
+    t = QTranslator()
+    if t.load(f"qtbase_{locale}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(t)
+        _installed.append(t)
 
 
 # ---------------------------------------------------------------------- update tool

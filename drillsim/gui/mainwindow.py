@@ -26,7 +26,18 @@ from PySide6.QtWidgets import (
 )
 
 from drillsim.gui import dialogs
-from drillsim.gui.common import SPEEDS, T, child, clock_text, fmt_min, load_ui, pick, settings
+from drillsim.gui.common import (
+    SPEEDS,
+    T,
+    child,
+    clock_text,
+    colon,
+    fmt_min,
+    join,
+    load_ui,
+    pick,
+    settings,
+)
 from drillsim.gui.kpi import KpiPanel
 from drillsim.gui.mapview import LAYER_ZH, LAYERS, MapView
 from drillsim.gui.panels import DirectorConsole, EvaluatorConsole, EventLog, TraineeConsole
@@ -406,7 +417,7 @@ class MainWindow(QObject):
             return None
         finally:
             QGuiApplication.restoreOverrideCursor()
-        msg = T("评估报告已保存") + ": " + ", ".join(f"{p} ({n} {T('页')})" if n else str(p) for p, n in res.written)
+        msg = T("评估报告已保存") + colon() + join(f"{p} ({n} {T('页')})" if n else str(p) for p, n in res.written)
         if self.app.lang == "zh" and cjk_font() is None:
             msg += "　" + T("(未找到中文字体，图表中的中文可能无法显示)")
         self.statusbar.showMessage(msg, 15000)

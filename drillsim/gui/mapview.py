@@ -39,13 +39,24 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
-from drillsim.exercise.wording import ROAD_STATUS, TASK_KINDS, label
+from drillsim.exercise.wording import (
+    ROAD_STATUS,
+    TASK_KINDS,
+    TIERS,
+    EventWords,
+    SimNames,
+    field_text,
+    flag_text,
+    label,
+)
 from drillsim.gui.common import (
     KIND_ZH,
     STATUS_COLORS,
     T,
     app_font,
+    colon,
     fmt_min,
+    join,
     lang,
     pick,
     status_text,
@@ -761,43 +772,44 @@ class MapView(QGraphicsView):
             if kind == "unit" and key in sim.units:
                 u = sim.units[key]
                 lines.append(f"<b>{pick(u.spec.name)}</b> ({u.id})")
-                lines.append(f"{T('状态')}: {status_text(self.units_item.status_of(key) or u.status)}")
+                lines.append(f"{T('状态')}{colon()}{status_text(self.units_item.status_of(key) or u.status)}")
                 if self.replay_units is not None:  # replay: the archive's task and ETA, not the idle map sim's
                     row = self.replay_units.get(key) or {}
                     if row.get("task"):
-                        lines.append(f"{T('任务')}: {row['task']}")
+                        lines.append(f"{T('任务')}{colon()}{row['task']}")
                     if row.get("eta") is not None:
-                        lines.append(f"{T('预计到达')}: {fmt_min(row['eta'])}")
+                        lines.append(f"{T('预计到达')}{colon()}{fmt_min(row['eta'])}")
                 else:
                     if u.task is not None:
-                        lines.append(f"{T('任务')}: {u.task.id} ({label(TASK_KINDS, u.task.kind, cap=True)})")
+                        lines.append(f"{T('任务')}{colon()}{EventWords(SimNames(sim)).task_text(u.task.id)}")
                     if u.eta is not None:
-                        lines.append(f"{T('预计到达')}: {fmt_min(u.eta)}")
+                        lines.append(f"{T('预计到达')}{colon()}{fmt_min(u.eta)}")
             elif kind == "place" and key in sim.world.places:
                 p = sim.world.places[key]
                 lines.append(f"<b>{pick(p.name)}</b> ({T(KIND_ZH.get(p.kind, p.kind))})")
                 w = sim.world
                 if p.kind == "shelter":
-                    lines.append(f"{T('安置')}: {w.occupancy.get(key, 0)} / {p.capacity}"
+                    lines.append(f"{T('安置')}{colon()}{w.occupancy.get(key, 0)} / {p.capacity}"
                                  + ("" if w.shelter_open.get(key, True) else f" ({T('已关闭')})"))
                 elif p.kind == "hospital":
-                    lines.append(f"{T('床位')}: {w.beds_used.get(key, 0)} / {p.capacity}")
+                    lines.append(f"{T('床位')}{colon()}{w.beds_used.get(key, 0)} / {p.capacity}")
                 elif p.kind == "community":
-                    lines.append(f"{T('在地人口')}: {w.residents.get(key, 0)}")
+                    lines.append(f"{T('在地人口')}{colon()}{w.residents.get(key, 0)}")
                 elif p.kind == "depot":
                     stock = w.stock.get(key, {})
-                    items = ", ".join(f"{pick(sim.scenario.supplies[i].name) if i in sim.scenario.supplies else i} {q:g}"
-                                      for i, q in list(stock.items())[:5])
-                    lines.append(f"{T('层级')}: {p.tier or '-'}  {items}")
+                    items = join(f"{pick(sim.scenario.supplies[i].name) if i in sim.scenario.supplies else i} {q:g}"
+                                 for i, q in list(stock.items())[:5])
+                    lines.append(f"{T('层级')}{colon()}{label(TIERS, p.tier or '-')}  {items}")
                 for k, v in (w.flags.get(key) or {}).items():
-                    lines.append(f"{k}: {v}")
+                    lines.append(flag_text(k, v))
             elif kind == "incident" and key in sim.board.incidents:
                 inc = sim.board.incidents[key]
                 lines.append(f"<b>{pick(inc.name)}</b>")
-                lines.append(f"{T('优先级')}: {inc.priority}  {T('报告')}: {fmt_min(inc.reported)}")
+                lines.append(f"{T('优先级')}{colon()}{inc.priority}  {T('报告')}{colon()}{fmt_min(inc.reported)}")
                 for tid in inc.tasks:
                     t = sim.board.tasks[tid]
-                    lines.append(f"· {label(TASK_KINDS, t.kind, cap=True)} {t.done_qty:g}/{t.quantity:g}")
+                    lines.append(f"· {label(TASK_KINDS, t.kind, cap=True)} {t.done_qty:g}"
+                                 + (f"/{t.quantity:g}" if t.quantity != float("inf") else ""))
         if sim is not None:
             x, y = scene_pt.x(), -scene_pt.y()
             for h in sim.hazards.values():
@@ -807,10 +819,10 @@ class MapView(QGraphicsView):
                     f = h.fields(x, y, self.t)
                 except Exception:
                     continue
-                shown = {k: v for k, v in f.items() if v not in (None, "", 0, 0.0) and k != "caveat"}
+                shown = {k: v for k, v in f.items() if v not in (None, "", 0, 0.0) and k not in ("caveat", "intensity_roman")}
                 if shown:
-                    vals = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in shown.items())
-                    lines.append(f"<i>{h.id}</i>: {vals}")
+                    vals = join(field_text(k, v) for k, v in shown.items())
+                    lines.append(f"<i>{pick(h.spec.get('name') or h.id)}</i>{colon()}{vals}")
             if not lines:
                 lines.append(f"x={x:.0f} m, y={y:.0f} m")
         return "<br>".join(lines)

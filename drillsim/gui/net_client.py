@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from drillsim.core.events import Event
-from drillsim.exercise.wording import EventWords, op_label
+from drillsim.exercise.wording import EventWords, Names, op_label
 from drillsim.gui.common import T, fmt_min, pick, status_text
 from drillsim.gui.mapview import MapView
 from drillsim.net.client import SeatClient, ThreadedClient, server_url
@@ -75,6 +75,21 @@ class _Bridge(QObject):
     message = Signal(dict)
 
 
+class _SeatNames(Names):
+    """Names a seat knows: the public places of its map and the incidents it has heard of."""
+
+    def __init__(self, win: NetSeatWindow) -> None:
+        self.win = win
+
+    def name(self, kind: str, key: Any) -> Any:
+        if kind == "place" and self.win.seat_map is not None:
+            p = self.win.seat_map.places.get(key)
+            return p.name if p is not None else None
+        if kind == "incident":
+            return self.win._incident_names.get(str(key))
+        return None
+
+
 class NetSeatWindow:
     """The joined seat's window; ``client`` already constructed (not yet started)."""
 
@@ -85,7 +100,8 @@ class NetSeatWindow:
         self.bridge.message.connect(self.on_message)
         client.on_message = self.bridge.message.emit  # called on the network thread; queued to Qt
         self.runner = ThreadedClient(client)
-        self.fmt = EventWords()
+        self._incident_names: dict[str, Any] = {}
+        self.fmt = EventWords(_SeatNames(self))
         self.role = "seat"
         self.sent: dict[int, str] = {}
         self.seat_map: SeatMap | None = None
@@ -276,6 +292,8 @@ class NetSeatWindow:
             return
         self._logged.add(e["seq"])
         ev = Event(float(e["t"]), str(e["type"]), dict(e["data"]), int(e["seq"]))
+        if ev.type == "incident.new" and ev.data.get("name"):
+            self._incident_names[str(ev.data.get("id"))] = ev.data["name"]
         self.fmt.observe(ev)
         self.log.addItem(f"{fmt_min(ev.t)}  {self.fmt.text(ev)}")
 

@@ -30,17 +30,24 @@ from drillsim.core.events import Event
 from drillsim.exercise.seat_view import SeatFilter
 from drillsim.exercise.wording import (
     INJECT_STATUS,
+    RESPONSE_LEVELS,
     TASK_KINDS,
     WARNING_COLORS,
     EventWords,
     SimNames,
+    event_group,
     label,
+    tier_stock,
+    unit_type_label,
 )
 from drillsim.gui.common import (
     STATUS_COLORS,
     T,
     child,
+    colon,
     fmt_min,
+    gap,
+    join,
     load_ui,
     pick,
     status_text,
@@ -164,8 +171,8 @@ class EventModel(QAbstractTableModel):
         c = index.column()
         if c == 0:
             return fmt_min(ev.t)
-        if c == 1:
-            return ev.type
+        if c == 1:  # what the event is about, in words (the search box still matches the raw type)
+            return event_group(ev.type)
         return self.fmt.text(ev)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
@@ -377,19 +384,21 @@ class DirectorConsole:
         self.requests.setRowCount(len(reqs))
         for r, q in enumerate(reqs):
             set_cell(self.requests, r, 0, q["id"])
-            set_cell(self.requests, r, 1, f"{q['from']} → {q['to']}")
-            set_cell(self.requests, r, 2, ", ".join(q["units"]) + (f" {q['depot']}" if q.get("depot") else ""))
+            frm, to = s.seats.seats.get(q["from"]), s.seats.seats.get(q["to"])
+            set_cell(self.requests, r, 1, f"{pick(frm.name) if frm else q['from']} → {pick(to.name) if to else q['to']}")
+            depot = s.sim.world.places.get(q["depot"]) if q.get("depot") else None
+            set_cell(self.requests, r, 2, join([*q["units"], *([pick(depot.name) if depot else q["depot"]] if q.get("depot") else [])]))
             set_cell(self.requests, r, 3, {"pending": T("待批"), "approved": T("已批准"), "refused": T("已拒绝")}.get(q["status"], q["status"]))
         lvl = s.seats.response_level
-        self.level.setText(f"{T('响应级别')}: " + (f"{lvl}{T('级')}" if lvl else T("未启动")))
+        self.level.setText(T("响应级别") + colon() + (label(RESPONSE_LEVELS, lvl, cap=True) if lvl else T("未启动")))
         sim = s.sim
         busy = sum(1 for u in sim.units.values() if u.status != "idle")
         open_inc = sum(1 for i in sim.board.incidents.values() if i.resolved is None)
         k = sim.kpis.summary()
-        self.overview.setText(
-            f"{T('事件')}: {open_inc} {T('未处置')} / {len(sim.board.incidents)}　"
-            f"{T('队伍')}: {busy} {T('出动')} / {len(sim.units)}　"
-            f"{T('获救')}: {k['rescued']} / {k['trapped']}　{T('道路受阻')}: {k['roads_blocked']}")
+        self.overview.setText(gap().join([
+            f"{T('事件')}{colon()}{open_inc} {T('未处置')} / {len(sim.board.incidents)}",
+            f"{T('队伍')}{colon()}{busy} {T('出动')} / {len(sim.units)}",
+            f"{T('获救')}{colon()}{k['rescued']} / {k['trapped']}", f"{T('道路受阻')}{colon()}{k['roads_blocked']}"]))
 
 
 # ---------------------------------------------------------------------- trainee
@@ -467,15 +476,15 @@ class TraineeConsole:
         warned = {}
         for w in seats.warned.values():
             warned[w["color"]] = warned.get(w["color"], 0) + 1
-        parts = [f"{T('响应级别')}: " + (f"{lvl}{T('级')}" if lvl else T("未启动"))]
+        parts = [T("响应级别") + colon() + (label(RESPONSE_LEVELS, lvl, cap=True) if lvl else T("未启动"))]
         if warned:
-            parts.append(T("预警") + ": " + ", ".join(f"{label(WARNING_COLORS, c, cap=True)} {n}" for c, n in warned.items()))
+            parts.append(T("预警") + colon() + join(f"{label(WARNING_COLORS, c, cap=True)} {n}" for c, n in warned.items()))
         if seat in seats.seats and not seats.seats[seat].comms_ok:
             parts.append("<span style='color:#c62828'>" + T("通信中断，信息延迟") + "</span>")
         pend = [q for q in seats.requests.values() if q["to"] == seat and q["status"] == "pending"]
         if pend:
-            parts.append(T("待批支援请求") + f": {len(pend)}")
-        self.status.setText("　".join(parts))
+            parts.append(T("待批支援请求") + f"{colon()}{len(pend)}")
+        self.status.setText(gap().join(parts))
         # incidents the seat knows of
         known = None
         if seat != "director":
@@ -519,7 +528,7 @@ class TraineeConsole:
                 if c.text(0) != text:
                     c.setText(0, text)
                     c.setToolTip(0, text)
-                c.setText(2, f"{t.done_qty:g}/{t.quantity:g}")
+                c.setText(2, f"{t.done_qty:g}/{t.quantity:g}" if t.quantity != float("inf") else f"{t.done_qty:g}")
                 who = ", ".join(sorted(t.units))
                 if c.text(3) != who:
                     c.setText(3, who)  # elided in the column; the tooltip has them all
@@ -527,12 +536,13 @@ class TraineeConsole:
         self.incidents.setUpdatesEnabled(True)
         # units the seat commands (the director sees all)
         units = [u for u in sim.units.values() if seat == "director" or seat not in seats.seats or seats.may_use_unit(seat, u.id)]
+        words = EventWords(SimNames(sim, s))
         self.units.setRowCount(len(units))
         for r, u in enumerate(units):
             set_cell(self.units, r, 0, pick(u.spec.name), data=u.id)
-            set_cell(self.units, r, 1, u.spec.type)
+            set_cell(self.units, r, 1, unit_type_label(u.spec.type))
             set_cell(self.units, r, 2, status_text(u.status), STATUS_COLORS.get(u.status, "#ffffff") + "40")
-            set_cell(self.units, r, 3, u.task.id if u.task else "-")
+            set_cell(self.units, r, 3, words.task_text(u.task.id) if u.task else "-")
             set_cell(self.units, r, 4, fmt_min(u.eta) if u.eta is not None and u.eta > now else "-")
         # supplies by tier and depot
         w = sim.world
@@ -544,7 +554,7 @@ class TraineeConsole:
             p = w.places[d]
             tier = p.tier or "-"
             if tier not in tiers:
-                tiers[tier] = QTreeWidgetItem(self.supplies, [f"{tier}{T('级储备')}", ""])
+                tiers[tier] = QTreeWidgetItem(self.supplies, [tier_stock(tier, cap=True), ""])
                 tiers[tier].setExpanded(True)
             di = QTreeWidgetItem(tiers[tier], [pick(p.name), ""])
             for item, q in stock.items():

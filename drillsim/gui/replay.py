@@ -23,7 +23,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QLabel, QListWidget, QListWidgetItem, QPushButton, QSlider
 
 from drillsim.core.errors import InputError
-from drillsim.gui.common import T, add_recent, child, fmt_min, load_ui, pick
+from drillsim.exercise.wording import RESPONSE_LEVELS, label
+from drillsim.gui.common import T, add_recent, child, colon, fmt_min, gap, load_ui, pick
 
 SPEEDS = (1, 10, 60, 300, 600, 3600)
 FIELD_HAZARDS = ("earthquake", "chemical")
@@ -120,9 +121,9 @@ class ReplayConsole:
                 what = {"inject.sent": T("下发"), "inject.answered": T("已响应"), "inject.missed": T("超时")}[ev.type]
                 marks.append((ev.t, f"{T('情况导入')} {ev.data.get('id')} {what} {pick(ev.data.get('message') or '')}"))
         for n in arc.notes():
-            marks.append((n["t"], f"{T('评估记录')}: {n.get('text', '')}"))
+            marks.append((n["t"], f"{T('评估记录')}{colon()}{n.get('text', '')}"))
         for ev in arc.events(types="response."):
-            marks.append((ev.t, f"{T('应急响应级别')}: {ev.data.get('level')}"))
+            marks.append((ev.t, f"{T('应急响应级别')}{colon()}{label(RESPONSE_LEVELS, ev.data.get('level'), cap=True) if ev.data.get('level') else T('终止响应')}"))
         for t, text in sorted(marks, key=lambda m: m[0]):
             it = QListWidgetItem(f"{fmt_min(t)}  {text}", self.marks)
             it.setData(Qt.ItemDataRole.UserRole, t)
@@ -215,8 +216,9 @@ class ReplayConsole:
             self._shown_events = n
         self.main.kpi.show_until(self.t)
         k = state.get("kpis") or {}
-        self.kpis.setText(f"{T('事件')}: {k.get('incidents', 0)}　{T('已处置')}: {k.get('incidents_resolved', 0)}　"
-                          f"{T('获救')}: {k.get('rescued', 0)}/{k.get('trapped', 0)}　{T('调派')}: {k.get('dispatches', 0)}")
+        self.kpis.setText(gap().join([f"{T('事件')}{colon()}{k.get('incidents', 0)}", f"{T('已处置')}{colon()}{k.get('incidents_resolved', 0)}",
+                                      f"{T('获救')}{colon()}{k.get('rescued', 0)}/{k.get('trapped', 0)}",
+                                      f"{T('调派')}{colon()}{k.get('dispatches', 0)}"]))
         return state
 
     def toggle_play(self) -> None:
@@ -252,6 +254,6 @@ class ReplayConsole:
         sess = Session(self.scenario, seed=meta.get("seed"), auto_dispatch=bool(meta.get("auto_dispatch", True)))
         sess.replay_inputs([i for i in self.archive.inputs() if i.kind != "director" or i.data.get("action") not in
                             ("pause", "resume", "speed")], until=t)
-        self.main.start_session(sess, origin=f"{T('分支')}: {self.archive.path.name} @ {fmt_min(t)}")
+        self.main.start_session(sess, origin=f"{T('分支')}{colon()}{self.archive.path.name} @ {fmt_min(t)}")
         self.main.status(T("已从复盘时刻创建推演分支") + f" {fmt_min(t)}")
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFileDialog, QListWidget, QListWidgetItem, QPushButton
 
 from drillsim.core.paths import shipped_scenarios
-from drillsim.gui.common import T, child, load_ui, pick, recent_files
+from drillsim.gui.common import T, child, colon, load_ui, pick, recent_files
 
 
 def scenario_title(path: Path) -> str:
@@ -18,7 +18,7 @@ def scenario_title(path: Path) -> str:
 
         return pick(load_scenario(path).meta.name)
     except Exception as e:  # a broken shipped file must not break the start page
-        return f"{path.name} ({T('有错误')}: {str(e).splitlines()[0][:80]})"
+        return f"{path.name} ({T('有错误')}{colon()}{str(e).splitlines()[0][:80]})"
 
 
 class StartPage:

@@ -1018,24 +1018,12 @@
       <translation>Resolved</translation>
     </message>
     <message>
+      <source>响应级别</source>
+      <translation>Response level</translation>
+    </message>
+    <message>
       <source>未启动</source>
       <translation>not declared</translation>
-    </message>
-    <message>
-      <source>未处置</source>
-      <translation>open</translation>
-    </message>
-    <message>
-      <source>出动</source>
-      <translation>busy</translation>
-    </message>
-    <message>
-      <source>获救</source>
-      <translation>Rescued</translation>
-    </message>
-    <message>
-      <source>道路受阻</source>
-      <translation>Roads blocked</translation>
     </message>
     <message>
       <source>待批支援请求</source>
@@ -1066,10 +1054,6 @@
       <translation>Cannot send (not Ready)</translation>
     </message>
     <message>
-      <source>响应级别</source>
-      <translation>Response level</translation>
-    </message>
-    <message>
       <source>通信中断，信息延迟</source>
       <translation>Comms down: news delayed</translation>
     </message>
@@ -1086,12 +1070,20 @@
       <translation>Refused</translation>
     </message>
     <message>
-      <source>级</source>
-      <translation> </translation>
+      <source>未处置</source>
+      <translation>open</translation>
     </message>
     <message>
-      <source>级储备</source>
-      <translation> tier</translation>
+      <source>出动</source>
+      <translation>busy</translation>
+    </message>
+    <message>
+      <source>获救</source>
+      <translation>Rescued</translation>
+    </message>
+    <message>
+      <source>道路受阻</source>
+      <translation>Roads blocked</translation>
     </message>
     <message>
       <source>播放</source>
