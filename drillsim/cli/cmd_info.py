@@ -8,6 +8,7 @@ from pathlib import Path
 
 from drillsim.cli.common import apply_lang, print_json
 from drillsim.core.i18n import pick, tr
+from drillsim.exercise.wording import HAZARDS, PLACE_KINDS, label, unit_type_label
 from drillsim.hazards.registry import build_hazard
 from drillsim.scenario import load_scenario
 
@@ -56,11 +57,12 @@ def run(args: argparse.Namespace) -> int:
     print(pick(d["description"]))
     print(f"{tr('地图', 'Map')}: {pick(d['map']['name'])} — {d['map']['nodes']:,} {tr('节点', 'nodes')}, "
           f"{d['map']['roads']:,} {tr('路段', 'roads')}, {d['map']['width_m'] / 1000:.1f} x {d['map']['height_m'] / 1000:.1f} km")
-    print(f"{tr('地点', 'Places')}: " + ", ".join(f"{k} {v}" for k, v in d["places"].items()))
-    print(f"{tr('队伍', 'Units')}: {d['units']} ({', '.join(f'{k} {v}' for k, v in d['unit_types'].items())})")
+    sep = tr("，", ", ")
+    print(f"{tr('地点', 'Places')}: " + sep.join(f"{label(PLACE_KINDS, k)} {v}" for k, v in d["places"].items()))
+    print(f"{tr('队伍', 'Units')}: {d['units']} ({sep.join(f'{unit_type_label(k)} {v}' for k, v in d['unit_types'].items())})")
     print(f"{tr('事件', 'Incidents')}: {d['incidents']}   {tr('情况导入', 'Injects')}: {d['injects']}")
     for h in d["hazards"]:
         when = (tr("由灾害链触发", "started by a chain trigger") if h["start_min"] == "triggered"
                 else tr(f"第 {h['start_min']:g} 分钟开始", f"from minute {h['start_min']:g}"))
-        print(f"{tr('灾害', 'Hazard')}: {h['type']} {h['id']} at {h['at']}, {when}")
+        print(f"{tr('灾害', 'Hazard')}: {label(HAZARDS, h['type'])} {h['id']} {tr('位于', 'at')} {h['at']}{tr('，', ', ')}{when}")
     return 0

@@ -1,7 +1,7 @@
 """``drillsim validate FILE...``: check scenario files and report every problem.
 
 Problems go to stderr as ``FILE:LINE:COL: message``, sorted by file and line;
-a clean file prints ``FILE: OK (n units, n incidents, n hazards)`` on stdout.
+a clean file prints ``FILE: OK (n units, n incidents, n hazards)`` on stdout (1 unit, 1 incident, 1 hazard: singular).
 Exit code 0 if every file is clean, 2 if any has a problem.
 """
 
@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from drillsim.core.errors import Problem
+from drillsim.exercise.wording import count
 
 NAME = "validate"
 HELP = "check scenario files (syntax, schema, units of measure, ranges, references) / 检查想定文件"
@@ -110,7 +111,8 @@ def run(args: argparse.Namespace) -> int:
             problems.extend(found)
         else:
             n = summary(data)
-            print(f"{f}: OK ({n['units']} units, {n['incidents']} incidents, {n['hazards']} hazards)")
+            print(f"{f}: OK ({count(n['units'], '', 'unit', lang='en')}, {count(n['incidents'], '', 'incident', lang='en')}, "
+                  f"{count(n['hazards'], '', 'hazard', lang='en')})")
     for p in sorted(problems, key=lambda p: (p.file, p.line, p.col)):
         print(str(p), file=sys.stderr)
     if problems:

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from drillsim.core.i18n import pick, tr
-from drillsim.exercise.wording import kpi_label
+from drillsim.exercise.wording import TIERS, kpi_label, label
 
 SHARE_KPIS = frozenset({"rescued_within_72h_share", "supplies_delivered_share", "unit_utilisation"})
 """KPIs that are a share 0..1, shown as a percentage; every other number is in the unit its label names."""
@@ -28,8 +28,9 @@ def format_kpi(key: str, v: Any) -> str:
         return f"{v:.1%}"
     if isinstance(v, float):
         return f"{v:,.1f}" if v == 0 or abs(v) >= 10 else f"{v:.3g}"
-    if isinstance(v, dict):
-        return ", ".join(f"{k}: {format_kpi(key, x)}" for k, x in v.items()) or "—"
+    if isinstance(v, dict):  # items by reserve tier: 市级 1,800 / city 1,800
+        return tr("，", ", ").join(f"{label(TIERS, k) if key == 'supplies_loaded_by_tier' else k} {format_kpi(key, x)}"
+                                  for k, x in v.items()) or "—"
     return f"{v:,}" if isinstance(v, int) else str(v)
 
 

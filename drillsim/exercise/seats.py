@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from drillsim.core.events import Event
+from drillsim.exercise.wording import TIERS, label
 from drillsim.response.orders import OrderResult
 from drillsim.scenario import catalog
 from drillsim.scenario.model import LEVELS, text
@@ -316,7 +317,7 @@ class Seats:
         if seat is not None and LEVEL_RANK.get(seat.level, 4) > LEVEL_RANK[need]:
             return self._reject("set_response_level", by, args,
                                 f"{level}级响应须由{need}级及以上指挥部启动",
-                                f"level {level} response is declared at {need} level or above")
+                                f"level {level} response is declared at {label(TIERS, need, 'en')} level or above")
         if level == self.response_level:
             return self._reject("set_response_level", by, args, "已是该响应级别", "already at that level")
         res = self._accept("set_response_level", by, args)
@@ -355,7 +356,8 @@ class Seats:
                                 "warning colour must be red, orange, yellow or blue")
         bad = [c for c in channels if c not in params["warning_channels"]]
         if bad:
-            return self._reject("issue_warning", by, args, f"未知预警渠道 {bad}", f"unknown channels {bad}")
+            return self._reject("issue_warning", by, args, f"未知预警渠道 {'、'.join(map(str, bad))}",
+                                f"unknown channels {', '.join(map(str, bad))}; known: {', '.join(params['warning_channels'])}")
         world = self.sim.world
         if isinstance(communities, str) and self.communities_in(communities):
             targets = self.communities_in(communities)  # 'all', a town id or one community
@@ -363,7 +365,8 @@ class Seats:
             targets = [communities] if isinstance(communities, str) else list(communities)
             unknown = [c for c in targets if c not in world.residents]
             if unknown:
-                return self._reject("issue_warning", by, args, f"无此社区 {unknown}", f"no communities {unknown}")
+                return self._reject("issue_warning", by, args, f"无此社区 {'、'.join(map(str, unknown))}",
+                                    f"no communities {', '.join(map(str, unknown))}")
         res = self._accept("issue_warning", by, args)
         self.sim.events.emit(self.sim.now, "warning.issued", by=by, color=color, communities=targets,
                              channels=channels, message=text(message) if message else None)
@@ -400,7 +403,8 @@ class Seats:
         units = list(units or [])
         unknown = [u for u in units if u not in self.sim.units]
         if unknown:
-            return self._reject("request_support", by, args, f"无此队伍 {unknown}", f"no units {unknown}")
+            return self._reject("request_support", by, args, f"无此队伍 {'、'.join(map(str, unknown))}",
+                                f"no units {', '.join(map(str, unknown))}")
         if depot is not None and depot not in self.sim.world.stock:
             return self._reject("request_support", by, args, f"无此物资库 {depot}", f"no depot {depot!r}")
         if not units and depot is None:

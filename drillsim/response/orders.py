@@ -74,7 +74,7 @@ class Orders:
             return self._reject("dispatch", by, args, "任务已完成", "task is already done")
         if not u.can(t.kind):
             return self._reject("dispatch", by, args, f"{u.spec.name['zh']} 不具备该任务所需能力",
-                                f"{unit} lacks the skill or capacity for a {t.kind} task")
+                                f"{unit} lacks the skill or capacity for task {task}")
         if u.load_people or u.load_items:
             return self._reject("dispatch", by, args, "队伍正在运送人员或物资，卸载后再调派",
                                 "unit is carrying people or supplies; re-task it after it unloads")
@@ -108,12 +108,15 @@ class Orders:
             return self._reject("move_supplies", by, args, "物资数量须为正数", "quantities must be positive")
         unknown = [i for i in items if i not in self.sim.scenario.supplies]
         if unknown:
-            return self._reject("move_supplies", by, args, f"物资目录中无 {unknown}",
-                                f"not in the supplies catalogue: {unknown}")
+            return self._reject("move_supplies", by, args, f"物资目录中无 {'、'.join(unknown)}",
+                                f"not in the supplies catalogue: {', '.join(unknown)}")
         pool = w.stock[src] if src else self.sim.supplies.total_stock()
         short = {i: q for i, q in items.items() if pool.get(i, 0.0) < float(q)}
         if short:
-            return self._reject("move_supplies", by, args, f"库存不足：{short}", f"not enough stock: {short}")
+            sup = self.sim.scenario.supplies
+            zh = "、".join(f"{sup[i].name['zh']} {float(q):g}" for i, q in short.items())
+            en = ", ".join(f"{sup[i].name['en']} {float(q):g}" for i, q in short.items())
+            return self._reject("move_supplies", by, args, f"库存不足：{zh}", f"not enough stock: {en}")
         res = self._accept("move_supplies", by, args)
         need = {"items": {i: float(q) for i, q in items.items()}, "to": to}
         if src:
