@@ -41,7 +41,7 @@ KNOWN_ELSEWHERE = [
     (re.compile(r"桥梁r\d+震损\((?:slight|moderate|extensive|complete)\)"), "zh"),
     (re.compile(r"Bridge r\d+ damaged \((?:slight|moderate|extensive|complete)\)"), "en"),
     # drillsim/hazards/earthquake.py, chemical.py: half-width commas in Chinese incident names and advice
-    (re.compile(r"房屋倒塌,人员被困"), "zh"),
+    (re.compile(r"房屋倒塌,人员(?:被困|受伤)"), "zh"),
     (re.compile(r"区,需疏散"), "zh"),
     (re.compile(r"关闭门窗和通风设备,就地避险,等待解除通知"), "zh"),
 ]

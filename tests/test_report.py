@@ -106,7 +106,7 @@ def test_html_report(drill, built):
         ev = next(iter(a.events(types="hazard.weather")))
     w = ev.data["wind"][0]
     tl = html.split('id="timeline"')[1].split('id="maps"')[0]
-    assert describe(ev, "zh") in tl and f"风向 {w['from_deg']:.0f}°（较预报 {w['d_from_deg']:+.0f}°）" in tl
+    assert "液氯管道泄漏 本次实际天气" in tl and f"风向 {w['from_deg']:.0f}°（较预报 {w['d_from_deg']:+.0f}°）" in tl  # the hazard by name
 
 
 def test_pdf_report(built):
@@ -124,7 +124,7 @@ def test_english_and_compare(drill, tmp_path):
     text = html.read_text(encoding="utf-8")
     for h in ("After-Action Report", "Drill overview", "Summary", "Evaluation table (AQ/T 9009)", "Timeline",
               "Problems and improvement plan", "Suggested deadline", "Comparison of runs", "Injects answered on time",
-              "Response-time distribution", "weather drawn for cl2 in this run"):
+              "Response-time distribution", "weather drawn for chlorine pipe leak in this run"):
         assert h.lower() in text.lower(), h
     assert "演练评估报告" not in text and "评估表" not in text and "关键时刻态势图" not in text
     assert "identical event streams" in text
@@ -253,7 +253,7 @@ def test_key_hazard_events_say_what_the_event_log_says(drill, built):
     with places and hazards named as the app names them (a simulation of the archived scenario)."""
     import html as html_mod
 
-    from drillsim.exercise.wording import SimNames, describe
+    from drillsim.exercise.wording import SimNames
     from drillsim.report.facts import KEY_HAZARD_EVENTS
     from drillsim.report.maps import open_map
 

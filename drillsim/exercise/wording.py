@@ -843,9 +843,9 @@ def _weather(s: Say, ev: Any, d: dict[str, Any]) -> str:
     if n > 1:
         return s.f("{id} 本次实际天气（随机抽样，共 {n} 段，首段）：{text}",
                    "Weather drawn for {id} in this run (first of {n} periods): {text}",
-                   id=d.get("id", ""), n=n, text=s.t("；", "; ").join(parts))
+                   id=s.hazard(d.get("id")), n=n, text=s.t("；", "; ").join(parts))
     return s.f("{id} 本次实际天气（随机抽样）：{text}", "Weather drawn for {id} in this run: {text}",
-               id=d.get("id", ""), text=s.t("；", "; ").join(parts))
+               id=s.hazard(d.get("id")), text=s.t("；", "; ").join(parts))
 
 
 def _plan_action(s: Say, ev: Any, d: dict[str, Any]) -> str:
