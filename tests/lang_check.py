@@ -35,16 +35,7 @@ ALLOWED_WORDS = {
     "A", "B", "C", "D", "E", "F",  # Pasquill stability classes
 }
 
-KNOWN_ELSEWHERE = [
-    # drillsim/hazards/earthquake.py: bridge incidents name the road id and the HAZUS damage-state key
-    # ("桥梁r1741震损(extensive)", "Bridge r1741 damaged (extensive)"); wording.DAMAGE_STATES has the words
-    (re.compile(r"桥梁r\d+震损\((?:slight|moderate|extensive|complete)\)"), "zh"),
-    (re.compile(r"Bridge r\d+ damaged \((?:slight|moderate|extensive|complete)\)"), "en"),
-    # drillsim/hazards/earthquake.py, chemical.py: half-width commas in Chinese incident names and advice
-    (re.compile(r"房屋倒塌,人员(?:被困|受伤)"), "zh"),
-    (re.compile(r"区,需疏散"), "zh"),
-    (re.compile(r"关闭门窗和通风设备,就地避险,等待解除通知"), "zh"),
-]
+KNOWN_ELSEWHERE: list[tuple[re.Pattern[str], str]] = []
 
 
 def _strip(text: str, allowed: Iterable[str], lang: str) -> str:

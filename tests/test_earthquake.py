@@ -221,6 +221,66 @@ def test_collapse_incident_names_say_what_happened():
     from drillsim.hazards.earthquake import collapse_incident_name
 
     name = {"zh": "张家湾", "en": "Zhangjiawan"}
-    assert collapse_incident_name(name, True) == {"zh": "张家湾房屋倒塌,人员被困",
+    assert collapse_incident_name(name, True) == {"zh": "张家湾房屋倒塌，人员被困",
                                                   "en": "Collapsed buildings in Zhangjiawan, people trapped"}
-    assert collapse_incident_name(name, False)["zh"] == "张家湾房屋倒塌,人员受伤"
+    assert collapse_incident_name(name, False)["zh"] == "张家湾房屋倒塌，人员受伤"
+
+
+def _bridge_quake(monkeypatch, state: list[str]):
+    """A quake on the grid world whose bridges all reach ``state[0]`` (the fragility patched to 0/1)."""
+    env, world, events, ctx = grid_world([], bridges=True)
+    order = list(eq.params()["bridges"]["medians_g"])
+
+    def exceed(pga):
+        n = np.shape(pga)
+        return {k: np.full(n, 1.0 if order.index(k) <= order.index(state[0]) else 0.0) for k in order}
+
+    monkeypatch.setattr(eq, "bridge_exceedance", exceed)
+    h = eq.Earthquake({"type": "earthquake", "id": "q", "at": [0, 0], "magnitude": 6.0, "aftershocks": False}, ctx)
+    shock = {"t": 0.0, "at": (0.0, 0.0), "magnitude": 6.0}
+    h.shocks = [shock]
+    return world, events, h, shock
+
+
+def _clear_reports(events) -> list[str]:
+    return [e.data["needs"]["clear_road"] for e in events.events
+            if e.type == "incident.new" and "clear_road" in e.data["needs"]]
+
+
+def test_a_bridge_worse_in_an_aftershock_keeps_one_clearing_task(monkeypatch):
+    """Regression: extensive -> complete in an aftershock emitted a second incident (the board renamed
+    it) and so a second clear_road task for the same road. Now the road.state records the worse state;
+    a road cleared (reopened) before the aftershock is reported again."""
+    state = ["extensive"]
+    world, events, h, shock = _bridge_quake(monkeypatch, state)
+    rng = np.random.default_rng(0)
+    h._apply(shock, rng, first=True)
+    first = _clear_reports(events)
+    bridges = [world.net.road_ids[r] for r in np.nonzero(world.net.bridge)[0]]
+    assert sorted(first) == sorted(bridges) and len(first) == len(set(first)) > 1
+    cleared = bridges[0]
+    world.set_roads([world.net.road_index[cleared]], "open", cause="cleared by t1")  # its task done
+    state[0] = "complete"
+    h._apply(shock, rng, first=False)
+    assert _clear_reports(events)[len(first):] == [cleared]  # only the reopened road, once
+    worse = [e for e in events.events if e.type == "road.state" and e.data["cause"] == "earthquake:q:bridge:complete"]
+    assert sorted(r for e in worse for r in e.data["roads"]) == sorted(bridges)
+    assert set(h.damaged_bridges.values()) == {"complete"}
+
+
+def test_bridge_incidents_are_named_in_words():
+    from drillsim.hazards.words import bridge_incident_name
+
+    assert bridge_incident_name("东风街大桥", "r1741", "extensive") == {
+        "zh": "东风街大桥震损（严重破坏）", "en": "Bridge on road r1741: extensive damage"}
+    assert bridge_incident_name("", "r9", "complete") == {"zh": "道路 r9 上的桥梁震损（毁坏）",
+                                                         "en": "Bridge on road r9: complete damage"}
+    assert bridge_incident_name("岭下公路", "r3", "extensive")["zh"] == "岭下公路桥梁震损（严重破坏）"
+    assert bridge_incident_name("Main Street", "r3", "complete")["en"] == "Main Street bridge: complete damage"
+
+
+def test_damage_state_words_are_one_table():
+    from drillsim.exercise import wording
+    from drillsim.hazards import words
+
+    assert wording.DAMAGE_STATES is words.DAMAGE_STATES

@@ -35,8 +35,9 @@ FLOOD = scenarios_dir() / "lanxi_flood.yaml"
 # uncertainty block taken out again: `drillsim run FILE [--until 120] --json`
 # Digests of today's drills (uncertainty block out). Updated when the shipped scenarios gave their injects'
 # from/objective as {zh, en} (inject.sent carries them): the same code on the previous scenario files still
-# gives 2f789f0a…, 2fe4160a…, 94efb85a…
-TODAY = {("lanxi_chemical", None): "a422e67fc7212c29ee3733417a73eaba8a9523c5c3f6c3ad7565327b7ec8e4bb",
+# gives 2f789f0a…, 2fe4160a…, 94efb85a…. The chemical digest changed again when the shelter-in-place
+# advice got full-width commas in Chinese (one chemical.advice message; the code before gives a422e67f…).
+TODAY = {("lanxi_chemical", None): "af4410226b18abde322fc0dff9122302eecc327f48d2f42c7b84d438b82e1b08",
          ("qinglong_wildfire", 120): "afbe3257c0f53f10d21001a84c8af44987f147df7c16fde35de1e1b11ae80ba6",
          ("lanxi_flood", 120): "4b121ca5b0877c1a45c3dafff266111f2b258e7b291dd7ba7277acdc3d2f3c45"}
 OLD_SEED = {"lanxi_chemical": 908}  # the shipped seed before it was chosen for the drawn weather

@@ -31,6 +31,7 @@ from collections.abc import Callable
 from typing import Any
 
 from drillsim.core import i18n
+from drillsim.hazards import words as _hazard_words
 
 Pair = tuple[str, str]
 Labels = dict[str, Pair]
@@ -144,10 +145,9 @@ HAZARD_FIELDS: Labels = {
 CHAIN_FIELDS = HAZARD_FIELDS
 FIRE_MODELS: Labels = {"rothermel": ("Rothermel 模型", "Rothermel model"), "wangzhengfei": ("王正非模型", "Wang Zhengfei model"),
                        "wang": ("王正非模型", "Wang Zhengfei model")}
-DAMAGE_STATES: Labels = {"none": ("基本完好", "undamaged"), "slight": ("轻微破坏", "slight damage"),
-                         "moderate": ("中等破坏", "moderate damage"), "extensive": ("严重破坏", "extensive damage"),
-                         "complete": ("毁坏", "complete damage")}
-"""Damage states of buildings and bridges (HAZUS slight / moderate / extensive / complete)."""
+DAMAGE_STATES: Labels = _hazard_words.DAMAGE_STATES
+"""Damage states of buildings and bridges (HAZUS slight / moderate / extensive / complete); the table lives in
+:mod:`drillsim.hazards.words`, which names the hazards' own incidents with it."""
 ROAD_CAUSES: Labels = {"debris": ("建筑倒塌堵路", "debris"), "landslide": ("滑坡", "landslide"), "bridge": ("桥梁", "bridge"),
                        "cleared": ("已消散", "cleared")}
 PLAN_METRICS: Labels = {

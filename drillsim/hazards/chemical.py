@@ -404,7 +404,7 @@ class ChemicalRelease(Hazard):
                         if remaining >= evac_remaining and c.id not in self.evacuation_called:
                             self.evacuation_called.add(c.id)
                             ctx.incident(f"{self.id}:evacuate:{c.id}",
-                                         {"zh": f"{c.name['zh']}处于{self.sub['name']['zh']}毒气AEGL-{int(z)}区,需疏散",
+                                         {"zh": f"{c.name['zh']}处于{self.sub['name']['zh']}毒气AEGL-{int(z)}区，需疏散",
                                           "en": f"{c.name['en']} inside the {self.sub['name']['en']} AEGL-{int(z)} zone: evacuate"},
                                          c.at, needs={"evacuate": c.id}, priority=1 if z == 3 else 2,
                                          cause=f"chemical:{self.id}", place=c.id)
@@ -412,7 +412,7 @@ class ChemicalRelease(Hazard):
                             self.advised.add(c.id)
                             ctx.emit("chemical.advice", id=self.id, place=c.id, advice="shelter_in_place",
                                      zone=f"AEGL-{int(z)}", ppm=round(float(p), 3),
-                                     message={"zh": "关闭门窗和通风设备,就地避险,等待解除通知",
+                                     message={"zh": "关闭门窗和通风设备，就地避险，等待解除通知",
                                               "en": "Shelter in place: close doors, windows and ventilation; wait for the all-clear"})
             if env.now >= next_report or env.now >= end:
                 next_report = env.now + report_every

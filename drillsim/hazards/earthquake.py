@@ -30,6 +30,7 @@ from scipy.special import ndtr
 
 from drillsim.hazards.base import Hazard, HazardContext
 from drillsim.hazards.registry import register
+from drillsim.hazards.words import bridge_incident_name
 
 ROMAN = ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
@@ -261,8 +262,8 @@ def collapse_incident_name(place_name: dict[str, str], trapped: bool) -> dict[st
     too) or, when this shock trapped nobody new, people injured (casualties to transport only)."""
     zh, en = place_name.get("zh") or place_name.get("en", ""), place_name.get("en") or place_name.get("zh", "")
     if trapped:
-        return {"zh": f"{zh}房屋倒塌,人员被困", "en": f"Collapsed buildings in {en}, people trapped"}
-    return {"zh": f"{zh}房屋倒塌,人员受伤", "en": f"Collapsed buildings in {en}, people injured"}
+        return {"zh": f"{zh}房屋倒塌，人员被困", "en": f"Collapsed buildings in {en}, people trapped"}
+    return {"zh": f"{zh}房屋倒塌，人员受伤", "en": f"Collapsed buildings in {en}, people injured"}
 
 
 # ---------------------------------------------------------------- the hazard
@@ -285,6 +286,8 @@ class Earthquake(Hazard):
         self.losses: dict[str, dict[str, Any]] = {}
         self.closed_roads: set[int] = set()
         self.damaged_bridges: dict[int, str] = {}
+        self._clearing: set[int] = set()
+        """Roads this quake has reported a clearing incident for (debris, bridge, landslide)."""
         self._landslide_done: set[int] = set()
 
     # -- pure field ------------------------------------------------------------
@@ -408,6 +411,7 @@ class Earthquake(Hazard):
             to_close = sorted(set(to_close))
             self.closed_roads.update(to_close)
             world.set_roads(to_close, "closed", cause=f"earthquake:{self.id}:debris")
+            self._clearing.update(to_close)
             for r in to_close:
                 rid = net.road_ids[r]
                 ctx.incident(f"{self.id}:clear:{rid}", {"zh": f"道路{rid}倒塌废墟阻断", "en": f"Road {rid} blocked by debris"},
@@ -432,11 +436,17 @@ class Earthquake(Hazard):
                 eff = effect[ds]
                 rid = net.road_ids[r]
                 if eff["status"] == "closed":
+                    # one clearing task per road: a road this quake already closed and reported, not
+                    # reopened since (clearing it reopens it), has its task open; a worse state of its
+                    # bridge is the road.state below (cause ...:bridge:complete), not a second incident
+                    reported = int(r) in self._clearing and net.status[r] == "closed"
                     self.closed_roads.add(int(r))
                     world.set_roads([r], "closed", cause=f"earthquake:{self.id}:bridge:{ds}")
-                    ctx.incident(f"{self.id}:bridge:{rid}", {"zh": f"桥梁{rid}震损({ds})", "en": f"Bridge {rid} damaged ({ds})"},
-                                 (net.mid_x[r], net.mid_y[r]), needs={"clear_road": rid}, priority=1,
-                                 cause=f"earthquake:{self.id}")
+                    if not reported:
+                        self._clearing.add(int(r))
+                        ctx.incident(f"{self.id}:bridge:{rid}", bridge_incident_name(net.road_names[r], rid, ds),
+                                     (net.mid_x[r], net.mid_y[r]), needs={"clear_road": rid}, priority=1,
+                                     cause=f"earthquake:{self.id}")
                 else:
                     world.set_roads([r], "damaged", cause=f"earthquake:{self.id}:bridge:{ds}",
                                     speed_factor=float(eff["speed_factor"]))
@@ -453,6 +463,7 @@ class Earthquake(Hazard):
                 if hit:
                     self.closed_roads.update(hit)
                     world.set_roads(hit, "closed", cause=f"earthquake:{self.id}:landslide")
+                    self._clearing.update(hit)
                     for r in hit:
                         rid = net.road_ids[r]
                         ctx.incident(f"{self.id}:landslide:{rid}", {"zh": f"道路{rid}滑坡阻断", "en": f"Landslide on road {rid}"},
