@@ -63,3 +63,19 @@ def test_replay_position_same_for_text_and_list_routes():
         assert s.position("u1", 13.875) == (350.0, 0.0)
         assert s.position("u1", 20.0) == (500.0, 0.0)
         assert s.view(11.0)["units"][0]["eta"] == 14.25
+
+
+def test_replay_attributes_a_chain_to_its_source_and_target_not_to_a_hazard_named_hazard():
+    """Regression: hazard.chain (no ``id``) was counted as a hazard "hazard" ("Hazard hazard (hazard): 1 events")."""
+    ctx = {"units": {}, "shelters": {}, "hospitals": {}, "depots": {}}
+    s = ReplayState(ctx)
+    s.apply(Event(0.0, "hazard.started", {"id": "quake", "hazard": "earthquake", "at": [0, 0], "cause": ""}, 0))
+    s.apply(Event(0.0, "earthquake.mainshock", {"id": "quake", "magnitude": 6.0}, 1))
+    s.apply(Event(30.0, "hazard.chain", {"source": "quake", "target": "leak", "place": "p1", "field": "intensity",
+                                         "value": 8.2}, 2))
+    s.apply(Event(30.0, "hazard.started", {"id": "leak", "hazard": "chemical", "at": [0, 0], "cause": "chain:quake"}, 3))
+    hz = {h["id"]: h for h in s.view()["hazards"]}
+    assert set(hz) == {"quake", "leak"}
+    assert (hz["quake"]["type"], hz["quake"]["events"]) == ("earthquake", 3)
+    assert (hz["leak"]["type"], hz["leak"]["events"], hz["leak"]["started"]) == ("chemical", 2, 30.0)
+    assert hz["leak"]["last"]["hazard.chain"]["source"] == "quake"

@@ -61,8 +61,8 @@ def run(args: argparse.Namespace) -> int:
     if st["roads_not_open"]:
         print(tr(f"未通行道路: {len(st['roads_not_open'])} 条", f"Roads not open: {len(st['roads_not_open'])}"))
     for h in st["hazards"]:
-        kind = label(HAZARDS, h["type"])
-        print(tr(f"灾害 {h['id']} ({kind}): {h['events']} 条事件", f"Hazard {h['id']} ({kind}): {h['events']} events"))
+        kind = f" ({label(HAZARDS, h['type'])})" if h.get("type") else ""  # None until its hazard.started
+        print(tr(f"灾害 {h['id']}{kind}: {h['events']} 条事件", f"Hazard {h['id']}{kind}: {h['events']} events"))
         w = (h.get("last") or {}).get("hazard.weather")
         if w:  # the run's drawn weather (an uncertainty block): its first period; every period in --json
             print("  " + describe(Event(h.get("started") or 0.0, "hazard.weather", w)))

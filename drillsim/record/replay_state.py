@@ -38,6 +38,23 @@ from drillsim.world.routecode import decode_path, decode_times
 HAZARD_PREFIXES = ("hazard.", "earthquake.", "flood.", "chemical.", "wildfire.")
 
 
+def _hazard_ids(ty: str, d: dict[str, Any]) -> list[str]:
+    """The hazards a hazard event is about: its ``id``; a chain (``hazard.chain``) is about both its
+    source and its target; a ``hazard.*`` event naming neither is about no hazard in particular."""
+    if "id" in d:
+        return [str(d["id"])]
+    if ty == "hazard.chain":
+        return list(dict.fromkeys(str(d[k]) for k in ("source", "target") if d.get(k)))
+    return [] if ty.startswith("hazard.") else [ty.split(".")[0]]
+
+
+def _type_of(ty: str) -> str | None:
+    """A hazard's type from an event type ("flood.breach" -> "flood"); None for the generic ``hazard.*``
+    (the hazard's own ``hazard.started`` says it)."""
+    kind = ty.split(".")[0]
+    return None if kind == "hazard" else kind
+
+
 def context_from_sim(sim: Any) -> dict[str, Any]:
     """The static facts the reducer needs, read from a live Simulation (scenario + map)."""
     world = sim.world
@@ -190,6 +207,8 @@ class ReplayState:
         for f in cls._FIELDS:
             setattr(s, f, d[f])
         s.kpi = kpi_load(d["kpi"])
+        if (s.hazards.get("hazard") or {}).get("type") == "hazard":  # a snapshot from before chains were
+            del s.hazards["hazard"]  # attributed: its hazard.chain counted as a hazard named "hazard"
         if "tasked" not in d["kpi"]:  # a snapshot from before the tracker kept it: the tasks say it
             s.kpi.tasked = {str(t.get("incident")) for t in s.tasks.values()}
         return s
@@ -330,14 +349,14 @@ class ReplayState:
         elif ty == "note":
             self.notes.append({"t": ev.t, "seq": ev.seq, **d})
         elif ty.startswith(HAZARD_PREFIXES):
-            hid = str(d.get("id", ty.split(".")[0]))
-            h = self.hazards.setdefault(hid, {"id": hid, "type": d.get("hazard") or ty.split(".")[0],
-                                              "started": None, "events": 0, "last": {}})
-            if ty == "hazard.started":
-                h["started"], h["type"] = ev.t, d.get("hazard", h["type"])
-            h["events"] += 1
-            h["last_t"] = ev.t
-            h["last"][ty] = d
+            for hid in _hazard_ids(ty, d):
+                h = self.hazards.setdefault(hid, {"id": hid, "type": d.get("hazard") or _type_of(ty),
+                                                  "started": None, "events": 0, "last": {}})
+                if ty == "hazard.started":
+                    h["started"], h["type"] = ev.t, d.get("hazard", h["type"])
+                h["events"] += 1
+                h["last_t"] = ev.t
+                h["last"][ty] = d
 
     # ------------------------------------------------------------------ view
     def position(self, uid: str, t: float) -> tuple[float, float] | None:
