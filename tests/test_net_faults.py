@@ -141,9 +141,13 @@ def test_killed_seat_process_restarts_without_losing_or_repeating_orders(tmp_pat
         welcome = next(m for m in lines if m["type"] == "welcome")
         last = welcome["last_seq"]  # what the server recorded from the killed process (at least #1)
         assert welcome["rejoin"] is True and last >= 1
+        held = welcome["scheduled"]  # sent by the killed process for later minutes: the server still holds them
         mine = [1, 3, 4, 5]  # entry 2 is town_w's
-        assert [m["seq"] for m in lines if m["type"] == "already_recorded"] == [k for k in mine if k <= last]
-        assert sorted(m["seq"] for m in lines if m["type"] == "ack") == [k for k in mine if k > last]
+        assert set(held) <= {3, 4, 5} and all(k <= last for k in held)
+        assert [m["seq"] for m in lines if m["type"] == "already_recorded"] == [k for k in mine
+                                                                                if k <= last and k not in held]
+        assert [m["seq"] for m in lines if m["type"] == "already_scheduled"] == held
+        assert sorted(m["seq"] for m in lines if m["type"] == "ack") == [k for k in mine if k > last or k in held]
         assert any(m["type"] == "skipped" and m["by"] == "town_w" for m in lines)
     finally:
         serve.send_signal(signal.SIGTERM)
@@ -152,9 +156,12 @@ def test_killed_seat_process_restarts_without_losing_or_repeating_orders(tmp_pat
     result = json.loads(out.strip().splitlines()[-1])
     assert result["orders_acked"] == 4
     with Archive.open(archive) as arc:
-        ops = [(i.data["by"], i.data["op"]) for i in arc.inputs() if i.kind == "order"]
+        orders = [i for i in arc.inputs() if i.kind == "order"]
+        ops = [(i.data["by"], i.data["op"]) for i in orders]
         assert ops == [("county_hq", "set_response_level"), ("county_hq", "issue_warning"),
                        ("county_hq", "open_shelter"), ("county_hq", "request_support")]
+        # the timed entries ran at exactly their minutes, whichever process sent them
+        assert [i.t for i in orders[1:]] == [20.0, 21.0, 22.0]
         assert arc.meta["digest"] == result["digest"]
     from drillsim.cli.main import main
 

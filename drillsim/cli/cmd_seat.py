@@ -26,7 +26,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--code", default=None,
                    help="the seat's join code (or set DRILLSIM_JOIN_CODE, which other users cannot see)")
     p.add_argument("--orders", type=Path, default=None, metavar="ORDERS.yaml",
-                   help="timed orders to send at their sim minutes (the drillsim run --orders format)")
+                   help="timed orders, each applied by the server at exactly its sim minute (the drillsim run --orders format)")
     p.add_argument("--json", action="store_true", help="print every message from the server as a JSON line")
     p.add_argument("--tls", action="store_true", help="the server uses TLS (implied by --cafile / --fingerprint)")
     p.add_argument("--cafile", default=None, metavar="CERT.pem", help="trust this server certificate")
@@ -76,10 +76,14 @@ async def _main(client, inputs, args: argparse.Namespace, out: _Printer) -> int:
         out.line({"type": "skipped", "t": inp.t, "by": inp.data.get("by")},
                  tr(f"跳过第 {inp.t:g} 分钟由 {inp.data.get('by')} 下达的指令（非本席位）",
                     f"skipping the order at minute {inp.t:g} by {inp.data.get('by')} (another seat)"))
-    await play(client, script, leave_when_done=args.leave_when_done,
-               on_skip=lambda e: out.line({"type": "already_recorded", "seq": e.seq},
-                                          tr(f"#{e.seq} 已在服务器记录，不再发送", f"#{e.seq} already recorded; not resent")))
-    lost = sorted(client.unacked)
+    missing = await play(
+        client, script, leave_when_done=args.leave_when_done,
+        on_skip=lambda e: out.line({"type": "already_recorded", "seq": e.seq},
+                                   tr(f"#{e.seq} 已在服务器记录，不再发送", f"#{e.seq} already recorded; not resent")),
+        on_held=lambda e: out.line({"type": "already_scheduled", "seq": e.seq, "at": e.inp.t},
+                                   tr(f"#{e.seq} 已在服务器等待第 {e.inp.t:g} 分钟执行，不再发送",
+                                      f"#{e.seq} already held by the server for minute {e.inp.t:g}; not resent")))
+    lost = sorted({e.seq for e in missing} | set(client.unacked))
     if lost:
         out.line({"type": "unacknowledged", "seqs": lost},
                  tr(f"未获确认的指令：{lost}", f"orders never acknowledged: {lost}"))
@@ -127,11 +131,17 @@ class _Printer:
                       f"{again} as {m['seat']} ({pick(m['name'])}) at minute {m['t']:.1f}; "
                       f"last recorded seq {m['last_seq']}")
         if kind == "ack":
+            late = m["t"] - m["at"] if m.get("at") is not None else 0.0
+            note = tr(f"（应于第 {m['at']:g} 分钟，晚 {late:.1f} 分钟）",
+                      f" (meant for minute {m['at']:g}: {late:.1f} min late)") if late > 1e-9 else ""
             if m["accepted"] is not False:
-                return tr(f"第 {m['t']:.1f} 分钟 #{m['seq']} 已执行", f"minute {m['t']:.1f} #{m['seq']} done")
+                return tr(f"第 {m['t']:.1f} 分钟 #{m['seq']} 已执行{note}", f"minute {m['t']:.1f} #{m['seq']} done{note}")
             r = m.get("reason") or {}
-            return tr(f"第 {m['t']:.1f} 分钟 #{m['seq']} 被拒绝：{r.get('zh', '')}",
-                      f"minute {m['t']:.1f} #{m['seq']} refused: {r.get('en', '')}")
+            return tr(f"第 {m['t']:.1f} 分钟 #{m['seq']} 被拒绝{note}：{r.get('zh', '')}",
+                      f"minute {m['t']:.1f} #{m['seq']} refused{note}: {r.get('en', '')}")
+        if kind == "scheduled" and not self.quiet:
+            return tr(f"#{m['seq']} 已送达，服务器将于第 {m['at']:g} 分钟执行",
+                      f"#{m['seq']} taken; the server applies it at minute {m['at']:g}")
         if kind == "reject":
             r = m.get("reason") or {}
             return tr(f"拒收 #{m.get('seq')}（{m.get('code')}）：{r.get('zh', '')}",

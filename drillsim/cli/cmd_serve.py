@@ -101,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         _discard(drill, record)
         raise InputError(Problem(f"{args.host}:{args.port}", 1, 1, f"cannot listen: {e.strerror or e}")) from None
     result = {**result, "archive": str(record), "orders_acked": server.orders_acked, "refused": server.refusals,
-              "server_ack_ms": _percentiles(server.ack_ms)}
+              "scheduled_unrun": server.scheduled_unrun, "server_ack_ms": _percentiles(server.ack_ms)}
     if args.json:
         print_json(result)
     else:

@@ -29,7 +29,10 @@ class Identity:
     code: str
     token: str | None = None
     last_seq: int = 0
-    """Highest message seq the server has acted on for this identity (kept across rejoins)."""
+    """Highest message seq the server has taken for this identity: applied, or held to be
+    applied at its ``at`` time (kept across rejoins)."""
+    scheduled: dict[int, float] = field(default_factory=dict)
+    """Messages taken with a future ``at`` and not applied yet: seq -> sim minute."""
     connected: bool = False
     since: float | None = None
     addr: str | None = None

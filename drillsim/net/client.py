@@ -71,10 +71,16 @@ class SeatView:
     """The map the server sent after joining (:func:`drillsim.net.seatmap.map_payload`), once complete."""
 
     def sim_now(self) -> float:
-        """The server's sim time now, estimated from the last clock and the speed."""
+        """The server's sim time now, estimated from the last time it reported and the speed
+        (for display: it may run ahead of a server that lags; timed orders carry ``at`` instead)."""
         if self.paused:
             return self.t
         return self.t + (time.monotonic() - self.clock_wall) * self.speed
+
+    def reported(self, t: float) -> None:
+        """The server said its clock is at ``t`` now (a clock, events or view message)."""
+        if t >= self.t:
+            self.t, self.clock_wall = t, time.monotonic()
 
 
 class SeatClient:
@@ -95,6 +101,8 @@ class SeatClient:
         self.welcome: dict[str, Any] = {}
         self.next_seq = 1
         self.unacked: dict[int, Sent] = {}
+        self.held: dict[int, float] = {}
+        """Sent messages the server holds for their ``at`` (seq -> sim minute); the ack follows then."""
         self.acks: dict[int, dict[str, Any]] = {}
         self.latency: list[float] = []
         self.rejects: list[dict[str, Any]] = []
@@ -137,9 +145,13 @@ class SeatClient:
             if m.get("type") == "view":
                 break
         last = int(first["last_seq"])
-        for seq in [s for s in self.unacked if s <= last]:  # recorded before the drop; the ack was lost
-            sent = self.unacked.pop(seq)
+        held = set(first.get("scheduled") or ())
+        for seq in [s for s in self.unacked if s <= last]:
+            if seq in held:  # taken, waiting for its time: its ack comes then
+                continue
+            sent = self.unacked.pop(seq)  # recorded before the drop; the ack was lost
             self.acks[seq] = {"seq": seq, "accepted": None, "recovered": True, "t": sent.sim_t}
+        self.held = {seq: self.unacked[seq].message.get("at", 0.0) for seq in held if seq in self.unacked}
         self.next_seq = max(self.next_seq, last + 1)
         for sent in sorted(self.unacked.values(), key=lambda s: s.seq):
             sent.message["token"] = self.token
@@ -182,12 +194,19 @@ class SeatClient:
             except ConnectionClosed:
                 pass
 
+    @property
+    def timed(self) -> bool:
+        """The server applies messages at their ``at`` (protocol 1 revision 3; older servers do not)."""
+        return "at" in (self.welcome.get("features") or ())
+
     # ------------------------------------------------------------------ send
     async def send(self, kind: str, seq: int | None = None, **fields: Any) -> int:
         """Send a sequenced message (order, director, inject, note); returns its seq.
 
         ``seq`` fixes the number (a scripted seat numbers its orders by their place in
         the file, so a restarted seat skips those the server already recorded).
+        ``at=MIN`` (order, inject, note; only if :attr:`timed`) asks the server to apply
+        it when its clock reaches that sim minute; without it, it is applied on arrival.
         """
         if seq is None:
             seq = self.next_seq
@@ -202,7 +221,17 @@ class SeatClient:
         return seq
 
     async def order(self, op: str, seq: int | None = None, **args: Any) -> int:
+        """An order applied when the server receives it (a trainee's order, at the server's time)."""
         return await self.send("order", seq=seq, op=op, args=args)
+
+    def expect(self, seq: int, kind: str, **fields: Any) -> None:
+        """Wait for the ack of a message an earlier process sent and the server still holds
+        (``welcome.scheduled``): it is not sent again."""
+        m = msg(kind, token=self.token or "", seq=seq, **fields)
+        self.unacked[seq] = Sent(seq, m, time.monotonic(), self.view.sim_now())
+        if "at" in fields:
+            self.held[seq] = fields["at"]
+        self.next_seq = max(self.next_seq, seq + 1)
 
     async def request_view(self) -> None:
         if self.ws is not None:
@@ -233,23 +262,29 @@ class SeatClient:
         v = self.view
         if kind == "ack":
             sent = self.unacked.pop(m["seq"], None)
+            self.held.pop(m["seq"], None)
             if sent is not None:
                 self.latency.append(time.monotonic() - sent.wall)
             self.acks[m["seq"]] = m
+        elif kind == "scheduled":
+            if m["seq"] in self.unacked:
+                self.held[m["seq"]] = m["at"]
         elif kind == "reject":
             self.rejects.append(m)
             seq = m.get("seq")
             if m.get("code") == "rate" and seq in self.unacked:
                 asyncio.get_running_loop().call_later(RATE_RETRY_S, self._retry, seq)  # slow down, keep it
-            elif seq is not None:
-                self.unacked.pop(seq, None)
+            elif seq is not None and not (m.get("code") == "replayed" and seq in self.held):
+                self.unacked.pop(seq, None)  # (a resent held message stays held: its ack comes later)
+                self.held.pop(seq, None)
         elif kind == "events":
             for e in m["events"]:
                 v.events[e["seq"]] = e
                 v.learned.setdefault(e["seq"], m["t"])
-            v.t = max(v.t, m["t"])
+            v.reported(m["t"])
         elif kind == "view":
             v.state = m["state"]
+            v.reported(m["t"])
         elif kind in ("clock", "welcome"):
             v.t, v.paused, v.speed, v.clock_wall = m["t"], m["paused"], m["speed"], time.monotonic()
         elif kind == "status":

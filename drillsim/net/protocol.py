@@ -18,6 +18,10 @@ import jsonschema
 from drillsim.core.paths import resources
 
 VERSION = 1
+FEATURES = ("at",)
+"""Additions to version 1 this server offers, listed in ``welcome.features`` (docs/net-protocol.md):
+``at``: order / inject / note messages may carry the sim minute they are meant for, and the
+server applies them exactly then."""
 MAX_MESSAGE_BYTES = 64 * 1024
 """Largest frame a seat may send (an order is a few hundred bytes)."""
 MAX_SERVER_MESSAGE_BYTES = 32 * 1024 * 1024

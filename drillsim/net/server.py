@@ -3,7 +3,11 @@
 It advances the simulation in sim time paced by the wall clock (``speed`` sim
 minutes per wall second), applies each seat's order at the sim time it receives
 it (recorded as an input with that time, so a re-run of the archive is the same
-drill), and acknowledges an order only once the archive has committed it. Each
+drill), and acknowledges an order only once the archive has committed it. A
+message carrying ``at`` (a scripted seat's timed order) is held and applied when
+the server's clock reaches exactly that sim minute, never before: the server is
+the drill's clock, a seat never has to guess it. One whose ``at`` has already
+passed is applied at once, and its ack says both times. Each
 seat receives only its own view (:mod:`drillsim.exercise.seat_view`); the director
 and evaluators see everything, and the director also sees who is connected.
 
@@ -18,7 +22,10 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import heapq
+import itertools
 import logging
+import math
 import ssl
 import time
 from collections.abc import Callable
@@ -32,7 +39,7 @@ from drillsim.exercise.order_file import arg_problems
 from drillsim.exercise.seat_view import SeatFeed, SeatFilter, seat_state
 from drillsim.net.auth import Identity, Roster
 from drillsim.net.host import Drill
-from drillsim.net.protocol import MAX_MESSAGE_BYTES, Refusal, encode, msg, parse_client
+from drillsim.net.protocol import FEATURES, MAX_MESSAGE_BYTES, Refusal, encode, msg, parse_client
 from drillsim.net.seatmap import map_frames, map_payload
 
 log = logging.getLogger("drillsim.net")
@@ -48,6 +55,9 @@ FULL_VIEW_EVERY = 5
 """Wall seconds between whole-drill states to the director and evaluators (events reach them at once)."""
 DELIVER_EVERY_S = 0.2
 """Wall seconds between event deliveries to clients."""
+MAX_SCHEDULED = 500
+"""Messages with a future ``at`` the server holds for one identity at a time (a scripted seat
+sends each a few wall seconds ahead, so it holds a handful)."""
 
 
 def _events_frame(t: float, events: list[Event], catchup: bool, encoded: list[str]) -> str:
@@ -130,7 +140,13 @@ class DrillServer:
         self.result: dict[str, Any] | None = None
         self.orders_acked = 0
         self.ack_ms: list[float] = []
-        """Server-side time from a message's arrival to its ack being queued (ms)."""
+        """Server-side time from a message's arrival (a held one's ``at``) to its ack being queued (ms)."""
+        self.schedule: list[tuple[float, int, str, dict[str, Any]]] = []
+        """Held messages, a heap of (at, arrival number, identity id, message): applied in ``at``
+        order, ties in arrival order."""
+        self._arrivals = itertools.count()
+        self.scheduled_unrun = 0
+        """Held messages the drill ended before (each refused ``over`` to its sender)."""
         self._ticks = 0
         self._last_deliver = 0.0
         self.refusals = 0
@@ -172,6 +188,7 @@ class DrillServer:
     def _finish(self) -> None:
         if self.result is not None:
             return
+        self._drop_schedule()
         self._deliver(force=True)
         self.result = self.session.result()
         self.recorder.close()
@@ -193,7 +210,12 @@ class DrillServer:
                 target = sim0 + (time.monotonic() - wall0) * self.speed
                 chunk = max(self.speed * self.slice_s, 1e-3)
                 while s.now < min(target, s.duration) and not s.paused and not self._stop.is_set():
-                    s.run_until(min(target, s.now + chunk))
+                    upto = min(target, s.now + chunk)
+                    if self.schedule and self.schedule[0][0] < upto:
+                        upto = self.schedule[0][0]  # stop exactly at the next held message's time
+                    s.run_until(upto)
+                    if self.schedule and self.schedule[0][0] <= s.now:
+                        self._run_due()
                     self._deliver()
                     await asyncio.sleep(0)  # let orders in between chunks
             self._deliver()
@@ -352,6 +374,7 @@ class DrillServer:
                                                   else {"zh": "评估组", "en": f"Evaluator ({ident.id})"}),
                      token=token, t=s.now, paused=s.paused, speed=self.speed, last_seq=ident.last_seq,
                      duration=s.duration, scenario=s.scenario.meta.name, rejoin=ident.joins > 1,
+                     features=list(FEATURES), scheduled=sorted(ident.scheduled),
                      seats=[x.summary() for x in self.seats.seats.values()] if ident.role != "seat" else
                      [seat.summary()] if seat else []))
         for frame in self.map_frames(ident.view_as):
@@ -424,23 +447,108 @@ class DrillServer:
         if kind == "bye":
             await peer.ws.close(1000, "bye")
             return
+        if seq in ident.scheduled:
+            raise Refusal("replayed", f"序号 {seq} 已在等待第 {ident.scheduled[seq]:g} 分钟执行",
+                          f"seq {seq} is already held for minute {ident.scheduled[seq]:g}", seq)
         if seq <= ident.last_seq:
             raise Refusal("replayed", f"序号 {seq} 已处理过（重放或重复）",
                           f"seq {seq} was already acted on (replayed or duplicate); last is {ident.last_seq}", seq)
-        if self.session.finished or self.result is not None:
+        s = self.session
+        if s.finished or self.result is not None:
             raise Refusal("over", "演练已结束", "the drill is over", seq)
-        t = self.session.now
+        self._check(ident, m)
+        at = m.get("at")
+        if at is not None and at > s.now:
+            self._hold(ident, m, at)
+            return
+        t = s.now
         accepted, reason = self._act(ident, m)
         ident.last_seq = seq
         await self._flushed()  # the ack promises the archive holds it
         self.orders_acked += 1
-        peer.put(msg("ack", seq=seq, t=t, accepted=accepted, reason=reason, kind=kind))
+        peer.put(self._ack(m, t, accepted, reason))
         self.ack_ms.append((time.monotonic() - received) * 1000.0)
 
-    def _act(self, ident: Identity, m: dict[str, Any]) -> tuple[bool, dict[str, str] | None]:
-        """Apply one sequenced message to the session (recorded as an input at the current time)."""
+    @staticmethod
+    def _ack(m: dict[str, Any], t: float, accepted: bool, reason: dict[str, str] | None) -> dict[str, Any]:
+        """``t``: the sim minute the message was applied at; ``at`` (echoed) the one it was meant for."""
+        extra = {"at": m["at"]} if "at" in m else {}
+        return msg("ack", seq=m["seq"], t=t, accepted=accepted, reason=reason, kind=m["type"], **extra)
+
+    # ------------------------------------------------------------------ timed messages (at)
+    def _hold(self, ident: Identity, m: dict[str, Any], at: float) -> None:
+        """Take a message meant for a later sim minute: applied by the clock exactly at ``at``."""
+        s, seq = self.session, m["seq"]
+        if at > s.duration:
+            raise Refusal("after_end", f"第 {at:g} 分钟在演练结束（第 {s.duration:g} 分钟）之后，不会执行",
+                          f"minute {at:g} is after the end of the drill (minute {s.duration:g}); it would never run",
+                          seq)
+        if len(ident.scheduled) >= MAX_SCHEDULED:
+            raise Refusal("held_full", f"待执行的定时消息已达上限 {MAX_SCHEDULED} 条，请临近时间再发",
+                          f"{MAX_SCHEDULED} timed messages are already waiting; send later ones closer to their time",
+                          seq)
+        ident.last_seq = seq
+        ident.scheduled[seq] = at
+        heapq.heappush(self.schedule, (at, next(self._arrivals), ident.id, m))
+        self.peers[ident.id].put(msg("scheduled", seq=seq, at=at, t=s.now))
+
+    def _run_due(self) -> None:
+        """Apply the held messages whose time has come (the clock stopped exactly at it), commit
+        them to the archive, then acknowledge each to its sender if connected."""
         s = self.session
+        due: list[tuple[Identity, dict[str, Any], bool, dict[str, str] | None]] = []
+        while self.schedule and self.schedule[0][0] <= s.now:
+            _, _, iid, m = heapq.heappop(self.schedule)
+            ident = self.roster.ids[iid]
+            ident.scheduled.pop(m["seq"], None)
+            try:
+                accepted, reason = self._act(ident, m)
+            except Refusal as r:  # checked when taken; the drill's own refusals are acks
+                self._send_to(ident, r.message())
+                continue
+            due.append((ident, m, accepted, reason))
+        applied = time.monotonic()
+        try:
+            self.recorder.flush()  # the ack promises the archive holds it
+        except Exception as e:  # noqa: BLE001 - disk full etc.: no ack then, and say why
+            log.exception("archive commit failed")
+            for ident, m, _, _ in due:
+                self._send_to(ident, Refusal("archive", f"存档写入失败：{e}", f"archive write failed: {e}",
+                                             m["seq"]).message())
+            return
+        for ident, m, accepted, reason in due:
+            if self._send_to(ident, self._ack(m, s.now, accepted, reason)):
+                self.orders_acked += 1
+                self.ack_ms.append((time.monotonic() - applied) * 1000.0)
+
+    def _drop_schedule(self) -> None:
+        """The drill ends: held messages will never run; tell their senders (``over``)."""
+        while self.schedule:
+            at, _, iid, m = heapq.heappop(self.schedule)
+            ident = self.roster.ids[iid]
+            ident.scheduled.pop(m["seq"], None)
+            self.scheduled_unrun += 1
+            log.warning("%s: #%s for minute %g not run: the drill ended at minute %g", iid, m["seq"], at,
+                        self.session.now)
+            self._send_to(ident, Refusal("over", f"演练在第 {self.session.now:g} 分钟结束，第 {at:g} 分钟的消息未执行",
+                                         f"the drill ended at minute {self.session.now:g}, before minute {at:g}",
+                                         m["seq"]).message())
+
+    def _send_to(self, ident: Identity, m: dict[str, Any]) -> bool:
+        peer = self.peers.get(ident.id)
+        if peer is None:
+            return False
+        peer.put(m)
+        return True
+
+    # ------------------------------------------------------------------ acting
+    def _check(self, ident: Identity, m: dict[str, Any]) -> None:
+        """Refuse what may never be applied (role, forged sender, bad arguments, a bad ``at``),
+        before it is applied or held; whether the drill accepts it is decided when it is applied."""
         kind, seq, role = m["type"], m["seq"], ident.role
+        at = m.get("at")
+        if at is not None and not math.isfinite(at):
+            raise Refusal("schema", "at 应为有限的模拟分钟数", "'at' must be a finite sim minute", seq)
         if kind == "order":
             if role == "evaluator":
                 raise Refusal("not_allowed", "评估组不能下达指令", "evaluators do not give orders", seq)
@@ -451,33 +559,44 @@ class DrillServer:
             if bad:
                 raise Refusal("bad_args", "指令参数错误：" + "；".join(b for _, b in bad),
                               "bad order arguments: " + "; ".join(b for _, b in bad), seq)
-            res = s.order(m["op"], by=ident.id if role == "seat" else "director", **m["args"])
-            return res.ok, res.reason
-        if kind == "director":
+        elif kind == "director":
             if role != "director":
                 raise Refusal("not_allowed", "只有导演部可以控制演练时钟", "only the director controls the clock", seq)
             if m["action"] == "speed" and "speed" not in m:
                 raise Refusal("schema", "speed 指令须给出 speed", "the speed action needs 'speed'", seq)
+        elif kind == "inject":
+            if role == "evaluator" or (role == "seat" and m["action"] != "answer"):
+                raise Refusal("not_allowed", "只有导演部可以导入或撤销情况", "only the director fires or cancels injects", seq)
+        elif kind == "note":
+            if role == "seat":
+                raise Refusal("not_allowed", "评估记录由评估组或导演部填写", "notes are for evaluators and the director", seq)
+        else:
+            raise Refusal("bad_type", f"未知消息类型 {kind!r}", f"unknown message type {kind!r}", seq)
+
+    def _act(self, ident: Identity, m: dict[str, Any]) -> tuple[bool, dict[str, str] | None]:
+        """Apply one sequenced message (checked by :meth:`_check`) to the session, recorded as an
+        input at the current sim time."""
+        s = self.session
+        kind, role = m["type"], ident.role
+        by = ident.id if role == "seat" else "director"
+        if kind == "order":
+            res = s.order(m["op"], by=by, **m["args"])
+            return res.ok, res.reason
+        if kind == "director":
             self.control(m["action"], m.get("speed"))
             return True, None
         if kind == "inject":
             action = m["action"]
-            if role == "evaluator" or (role == "seat" and action != "answer"):
-                raise Refusal("not_allowed", "只有导演部可以导入或撤销情况", "only the director fires or cancels injects", seq)
             if action == "fire":
                 ok = s.fire_inject(m["id"])
             elif action == "cancel":
                 ok = s.cancel_inject(m["id"])
             else:
-                ok = s.answer_inject(m["id"], by=ident.id if role == "seat" else "director")
+                ok = s.answer_inject(m["id"], by=by)
             return ok, None if ok else {"zh": f"情况 {m['id']} 无法{action}", "en": f"inject {m['id']!r}: cannot {action}"}
-        if kind == "note":
-            if role == "seat":
-                raise Refusal("not_allowed", "评估记录由评估组或导演部填写", "notes are for evaluators and the director", seq)
-            links = {k: m[k] for k in ("seat", "event") if k in m}
-            s.note(m["text"], by=ident.id, **links)
-            return True, None
-        raise Refusal("bad_type", f"未知消息类型 {kind!r}", f"unknown message type {kind!r}", seq)
+        links = {k: m[k] for k in ("seat", "event") if k in m}  # a note (kinds checked by _check)
+        s.note(m["text"], by=ident.id, **links)
+        return True, None
 
     def control(self, action: str, speed: float | None = None) -> None:
         """The director's clock: pause, resume (recorded as inputs) or a new speed (sim min per wall s)."""
