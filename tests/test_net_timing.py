@@ -10,7 +10,6 @@ import asyncio
 import json
 import math
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -76,6 +75,7 @@ def test_scripted_seat_orders_run_at_exactly_their_minutes(tmp_path):
     serve = _cli("serve", str(SCENARIO), "--port", "0", "--speed", "4", "--until", "50", "--paused",
                  "--record", str(archive), "--json")
     seen: list[dict] = []
+    seat = None
     try:
         ready = _json_line(serve, lambda m: m.get("type") == "ready")
         seat = _cli("seat", ready["target"], "--code", ready["codes"]["county_hq"], "--orders", str(orders),
@@ -93,10 +93,13 @@ def test_scripted_seat_orders_run_at_exactly_their_minutes(tmp_path):
         d = asyncio.run(director())
         out, err = seat.communicate(timeout=60)
         assert seat.returncode == 0, err
+        sout, serr = serve.communicate(timeout=60)  # the drill ended at --until: the server exits by itself
+        assert serve.returncode == 0, serr
     finally:
-        serve.send_signal(signal.SIGTERM)
-        sout, serr = serve.communicate(timeout=30)
-    assert serve.returncode == 0, serr
+        for proc in (serve, seat):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.communicate(timeout=30)
     lines = [json.loads(x) for x in out.splitlines() if x.startswith("{")]
     acks = sorted((m for m in lines if m["type"] == "ack"), key=lambda m: m["seq"])
     assert [m["seq"] for m in acks] == [1, 2, 4, 5, 6, 7, 8, 9, 10]  # entry 3 is town_w's
@@ -224,3 +227,32 @@ def test_clock_estimate_does_not_jump_ahead_on_events(monkeypatch):
     assert c.view.sim_now() == 11.0  # was 12.0
     wall[0] = 100.75
     assert c.view.sim_now() == 11.5
+
+
+def test_scripted_seat_sends_at_most_ten_ahead(tmp_path):
+    """The 5 s lead at 10 sim minutes per wall second covers 50 minutes: 20 entries of a script
+    with one every 2.5 minutes. At most 10 go out ahead (held by the server), so the lead never
+    adds a burst for the rate limit (5/s, bursts of 20) to refuse; all run at their minutes."""
+    script = [Script(k, Input(k * 2.5, "order", {"op": "set_response_level", "by": "county_hq",
+                                                 "args": {"level": "IV" if k % 2 else "III"}}))
+              for k in range(1, 31)]
+    with ServerThread(tmp_path, until=80, speed=10, start_paused=True) as s:
+        async def main():
+            d = SeatClient(s.url, s.code("director"))
+            await d.join()
+            c = SeatClient(s.url, s.code("county_hq"))
+            await c.join()
+            player = asyncio.create_task(play(c, script))
+            await _until(lambda: len(c.held) == 10)  # paused at minute 0: ten sent ahead and held
+            await asyncio.sleep(0.3)
+            assert len(c.unacked) == 10
+            await d.send("director", action="resume")
+            dr = asyncio.create_task(d.run())
+            missing = await player
+            await dr
+            return c, missing
+
+        c, missing = asyncio.run(main())
+    assert c.rejects == []
+    assert missing == []
+    assert [(c.acks[e.seq]["t"], c.acks[e.seq]["at"]) for e in script] == [(e.inp.t, e.inp.t) for e in script]

@@ -57,6 +57,9 @@ def script_for(inputs: list[Input], seat: str, role: str) -> tuple[list[Script],
 LEAD_S = 5.0
 """Wall seconds (at the drill's speed) before its sim minute that a timed entry is sent;
 the server holds it until then. Covers a late clock estimate and the network."""
+MAX_AHEAD = 10
+"""Entries sent ahead and not yet acknowledged at a time (half the server's default burst), so
+a fast clock does not turn the lead into a burst the rate limit refuses; due ones go anyway."""
 
 
 async def play(client: SeatClient, script: list[Script], leave_when_done: bool = False,
@@ -105,7 +108,8 @@ async def _until_due(client: SeatClient, t: float, reader: asyncio.Task) -> None
     while client.ended is None and not reader.done():
         v = client.view
         if client.timed:
-            if v.sim_now() >= t - LEAD_S * v.speed:
+            now = v.sim_now()
+            if now >= t or (now >= t - LEAD_S * v.speed and len(client.unacked) < MAX_AHEAD):
                 return
         elif v.t >= t:
             return
