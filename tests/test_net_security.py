@@ -193,3 +193,17 @@ async def _one_order(url: str, code: str) -> dict:
     await c.close()
     await reader
     return c.acks[seq]
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_refused_as_not_json(number):
+    """json.loads takes NaN/Infinity; a speed of NaN passed the schema's bounds (NaN compares false) and was ignored."""
+    from drillsim.net.protocol import Refusal, parse_client
+
+    token = "t" * 16
+    raw = f'{{"v":1,"type":"director","token":"{token}","seq":1,"action":"speed","speed":{number}}}'
+    with pytest.raises(Refusal) as e:
+        parse_client(raw)
+    assert e.value.code == "bad_json" and "NaN" in e.value.en
+    ok = parse_client(raw.replace(number, "2"))
+    assert ok["speed"] == 2

@@ -64,14 +64,21 @@ def encode(m: dict[str, Any]) -> str:
     return json.dumps(m, ensure_ascii=False, separators=(",", ":"))
 
 
+def _not_json(name: str) -> Any:
+    """``json.loads`` accepts NaN and Infinity, which JSON does not; a number field holding one
+    would pass the schema's minimum/maximum checks (comparisons with NaN are false)."""
+    raise ValueError(f"{name} is not JSON")
+
+
 def parse_client(raw: str | bytes) -> dict[str, Any]:
     """A client frame as a validated message, or :class:`Refusal` saying what is wrong."""
     if isinstance(raw, (bytes, bytearray, memoryview)):
         raise Refusal("binary", "不接受二进制帧，请发送 JSON 文本", "binary frames are not accepted; send JSON text")
     try:
-        m = json.loads(raw)
+        m = json.loads(raw, parse_constant=_not_json)
     except (ValueError, RecursionError):
-        raise Refusal("bad_json", "消息不是合法的 JSON", "message is not valid JSON") from None
+        raise Refusal("bad_json", "消息不是合法的 JSON（NaN、Infinity 不是 JSON）",
+                      "message is not valid JSON (NaN and Infinity are not JSON)") from None
     if not isinstance(m, dict):
         raise Refusal("bad_json", "消息应为 JSON 对象", "message must be a JSON object")
     seq = m.get("seq") if isinstance(m.get("seq"), int) and not isinstance(m.get("seq"), bool) else None
