@@ -196,7 +196,7 @@ async def _one_order(url: str, code: str) -> dict:
 
 
 @pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity"])
-def test_nan_and_infinity_are_refused_as_not_json(number):
+def test_nan_and_infinity_are_refused_with_their_seq(number):
     """json.loads takes NaN/Infinity; a speed of NaN passed the schema's bounds (NaN compares false) and was ignored."""
     from drillsim.net.protocol import Refusal, parse_client
 
@@ -204,6 +204,6 @@ def test_nan_and_infinity_are_refused_as_not_json(number):
     raw = f'{{"v":1,"type":"director","token":"{token}","seq":1,"action":"speed","speed":{number}}}'
     with pytest.raises(Refusal) as e:
         parse_client(raw)
-    assert e.value.code == "bad_json" and "NaN" in e.value.en
+    assert e.value.code == "schema" and e.value.seq == 1 and "NaN" in e.value.en
     ok = parse_client(raw.replace(number, "2"))
     assert ok["speed"] == 2

@@ -10,6 +10,7 @@ a ``reject`` message and logs.
 from __future__ import annotations
 
 import json
+import math
 from functools import cache
 from typing import Any
 
@@ -64,10 +65,19 @@ def encode(m: dict[str, Any]) -> str:
     return json.dumps(m, ensure_ascii=False, separators=(",", ":"))
 
 
-def _not_json(name: str) -> Any:
-    """``json.loads`` accepts NaN and Infinity, which JSON does not; a number field holding one
-    would pass the schema's minimum/maximum checks (comparisons with NaN are false)."""
-    raise ValueError(f"{name} is not JSON")
+def _non_finite(v: Any) -> bool:
+    """Whether a parsed message holds NaN or ±Infinity anywhere.
+
+    ``json.loads`` accepts them, though JSON has no such numbers; a field holding one
+    passes the schema's minimum/maximum checks (comparisons with NaN are false).
+    """
+    if isinstance(v, float):
+        return not math.isfinite(v)
+    if isinstance(v, dict):
+        return any(_non_finite(x) for x in v.values())
+    if isinstance(v, list):
+        return any(_non_finite(x) for x in v)
+    return False
 
 
 def parse_client(raw: str | bytes) -> dict[str, Any]:
@@ -75,10 +85,9 @@ def parse_client(raw: str | bytes) -> dict[str, Any]:
     if isinstance(raw, (bytes, bytearray, memoryview)):
         raise Refusal("binary", "不接受二进制帧，请发送 JSON 文本", "binary frames are not accepted; send JSON text")
     try:
-        m = json.loads(raw, parse_constant=_not_json)
+        m = json.loads(raw)
     except (ValueError, RecursionError):
-        raise Refusal("bad_json", "消息不是合法的 JSON（NaN、Infinity 不是 JSON）",
-                      "message is not valid JSON (NaN and Infinity are not JSON)") from None
+        raise Refusal("bad_json", "消息不是合法的 JSON", "message is not valid JSON") from None
     if not isinstance(m, dict):
         raise Refusal("bad_json", "消息应为 JSON 对象", "message must be a JSON object")
     seq = m.get("seq") if isinstance(m.get("seq"), int) and not isinstance(m.get("seq"), bool) else None
@@ -89,6 +98,9 @@ def parse_client(raw: str | bytes) -> dict[str, Any]:
     if kind not in client_types():
         raise Refusal("bad_type", f"未知消息类型 {kind!r}",
                       f"unknown message type {kind!r}; expected one of {', '.join(client_types())}", seq)
+    if _non_finite(m):  # refused with its seq, so the sender knows which message
+        raise Refusal("schema", f"{kind} 消息含 NaN 或 Infinity（不是数值）",
+                      f"bad {kind} message: NaN and Infinity are not numbers", seq)
     err = next(iter(sorted(_validator("client", kind).iter_errors(m), key=lambda e: list(e.path))), None)
     if err is not None:
         where = "/".join(str(p) for p in err.path) or "(message)"
