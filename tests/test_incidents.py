@@ -135,3 +135,46 @@ def test_shipped_earthquake_drill_counts_agree(name, until, tmp_path, capsys):
     assert (f"{n} 起事件全部有力量到达" in html) == (unreached == 0)
     ends = re.findall(r"未处置事件 (\d+) 起（无力量到达 (\d+) 起）", html.split('id="maps"')[1])
     assert ends and ends[-1] == (str(n - resolved), str(unreached))
+
+
+def test_one_open_clearing_task_per_road(tmp_path):
+    """Two reports needing the same road cleared (two hazards closing it, or a road reopened by an order
+    and closed again while its clearing task is open) gave two open clear_road tasks. The board merges the
+    second into the clearing under way, as it does a second evacuation of a community: no task, so not an
+    incident, in every count. A report after the road's task is done gets a new task."""
+    for name in ("drill.yaml", "grid.graphml"):
+        shutil.copy(DATA / name, tmp_path / name)
+    s = Session(load_scenario(tmp_path / "drill.yaml"))
+    path = tmp_path / "g.drill"
+    rec = Recorder(s, path)
+
+    def report(iid: str) -> None:
+        eff = {"id": iid, "at": [2250, 2000], "priority": 2, "needs": {"clear_road": "r20"}}
+        s.adhoc_inject({"message": {"zh": iid, "en": iid}, "effect": {"incident": eff}})
+
+    try:
+        s.run_until(31)
+        report("debris")
+        report("landslide")  # same road, same minute: merged
+        board = s.sim.board
+        clearing = [t for t in board.open_tasks() if t.kind == "clear_road"]
+        assert [t.id for t in clearing] == ["debris/clear_road"]
+        assert "debris" in board.incidents and "landslide" not in board.incidents
+        assert "landslide" in board.reports
+        while board.tasks["debris/clear_road"].open:
+            s.run_until(s.sim.env.now + 10)
+        report("again")  # the first task is done: the road gets a new one
+        s.run()
+    finally:
+        rec.close()
+    news = [e.data["task"] for e in s.events.of_type("task.new") if e.data["kind"] == "clear_road"]
+    assert news == ["debris/clear_road", "again/clear_road"]
+    want = list(board.incidents)  # i3 (minute 90) comes before "again" or after, as the clearing took
+    assert sorted(want) == ["again", "debris", "i1", "i2", "i3"] and s.sim.kpis.incident_ids() == want
+    assert [i["id"] for i in s.result()["incidents"]] == want
+    with Archive.open(path) as a:
+        st = a.state_at()
+        f = collect(a, verify_chain=False)
+    assert sorted(i["id"] for i in st["incidents"]) == sorted(want)
+    assert [i["id"] for i in f.incidents] == want
+    assert s.kpis()["incidents"] == st["kpis"]["incidents"] == f.kpis["incidents"] == len(want)

@@ -31,6 +31,8 @@ class TaskBoard:
         self._open: dict[str, Task] = {}
         self._evacuation: dict[str, Task] = {}
         """The latest evacuate task per community (an older one was finished before it was made)."""
+        self._clearing: dict[int, Task] = {}
+        """The latest clear_road task per road (an older one was finished before it was made)."""
 
     def open_tasks(self) -> list[Task]:
         """Unfinished tasks in creation order (from a running index: no scan of finished ones)."""
@@ -138,9 +140,13 @@ class TaskBoard:
             road = world.net.road_index.get(str(need))
             if road is None:
                 return None
+            current = self._clearing.get(road)
+            if current is not None and current.open:
+                return None  # already being cleared: one task per road (its team reopens the road)
             a = int(world.net.u[road])
             base.update(node=a, at=(float(world.net.x[a]), float(world.net.y[a])))
-            return Task(quantity=1.0, road=road, **base)
+            task = self._clearing[road] = Task(quantity=1.0, road=road, **base)
+            return task
         return None
 
     # ------------------------------------------------------------------ progress

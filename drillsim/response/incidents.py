@@ -8,6 +8,9 @@ an incident, anywhere:
 - a second evacuation call for a community that is already being evacuated (a flood, a fire
   or a plume reaching it after an order moved its people): the board merges it into the
   evacuation under way, which is the incident;
+- a second call to clear a road that already has an open clearing task (two hazards closing
+  the same road, or a road reopened by an order and closed again while its task is open): the
+  board merges it into the clearing under way (the team reopens the road whatever closed it);
 - a shelter need alone (``needs: {shelter: {community, people}}``): those people walk to an
   open shelter on their own (:mod:`drillsim.response.displaced`); what counts them is the
   displacement measures (``people_displaced``, ``people_sheltered``), not the incident ones;
