@@ -279,6 +279,36 @@ def test_bridge_incidents_are_named_in_words():
     assert bridge_incident_name("Main Street", "r3", "complete")["en"] == "Main Street bridge: complete damage"
 
 
+def test_debris_and_landslide_incidents_name_the_road():
+    """Debris and landslide incidents were "道路r12倒塌废墟阻断" / "道路r12滑坡阻断" even on a road with a name
+    on the map; now the name, as bridges have it (Chinese names in Chinese text only)."""
+    from drillsim.hazards.words import road_incident_name
+
+    assert road_incident_name("东风街", "r12", "debris") == {"zh": "东风街倒塌废墟阻断",
+                                                          "en": "Road r12 blocked by debris"}
+    assert road_incident_name("岭下公路", "r7", "landslide") == {"zh": "岭下公路滑坡阻断", "en": "Landslide on road r7"}
+    assert road_incident_name("", "r9", "debris") == {"zh": "道路 r9 倒塌废墟阻断", "en": "Road r9 blocked by debris"}
+    assert road_incident_name(" ", "r9", "landslide") == {"zh": "道路 r9 滑坡阻断", "en": "Landslide on road r9"}
+    assert road_incident_name("Main Street", "r3", "debris")["en"] == "Main Street blocked by debris"
+    assert road_incident_name("Main Street", "r3", "landslide")["en"] == "Landslide on Main Street"
+    env, world, events, ctx = grid_world(COMMUNITIES, slope=True)
+    net = world.net
+    net.road_names[:] = [f"{rid}号路" for rid in net.road_ids]
+    h = build_hazard({"type": "earthquake", "id": "eq1", "at": [0, 0], "start_min": 0, "magnitude": 7.8,
+                      "depth_km": 12, "strike_deg": 45, "region": "west", "aftershocks": False}, ctx)
+    h.schedule()
+    env.run(until=1)
+    kinds = {e.data["id"].split(":")[1] for e in events.of_type("incident.new") if "clear_road" in e.data["needs"]}
+    assert {"clear", "landslide"} <= kinds
+    for e in events.of_type("incident.new"):
+        rid = e.data["needs"].get("clear_road")
+        if rid is None or ":bridge:" in e.data["id"]:
+            continue
+        what = "滑坡阻断" if ":landslide:" in e.data["id"] else "倒塌废墟阻断"
+        assert e.data["name"]["zh"] == f"{rid}号路{what}"
+        assert e.data["name"]["en"] in (f"Road {rid} blocked by debris", f"Landslide on road {rid}")
+
+
 def test_damage_state_words_are_one_table():
     from drillsim.exercise import wording
     from drillsim.hazards import words

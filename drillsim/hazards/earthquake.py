@@ -30,7 +30,7 @@ from scipy.special import ndtr
 
 from drillsim.hazards.base import Hazard, HazardContext
 from drillsim.hazards.registry import register
-from drillsim.hazards.words import bridge_incident_name
+from drillsim.hazards.words import bridge_incident_name, road_incident_name
 
 ROMAN = ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
@@ -414,7 +414,7 @@ class Earthquake(Hazard):
             self._clearing.update(to_close)
             for r in to_close:
                 rid = net.road_ids[r]
-                ctx.incident(f"{self.id}:clear:{rid}", {"zh": f"道路{rid}倒塌废墟阻断", "en": f"Road {rid} blocked by debris"},
+                ctx.incident(f"{self.id}:clear:{rid}", road_incident_name(net.road_names[r], rid, "debris"),
                              (net.mid_x[r], net.mid_y[r]), needs={"clear_road": rid}, priority=2,
                              cause=f"earthquake:{self.id}")
         # bridges
@@ -466,7 +466,7 @@ class Earthquake(Hazard):
                     self._clearing.update(hit)
                     for r in hit:
                         rid = net.road_ids[r]
-                        ctx.incident(f"{self.id}:landslide:{rid}", {"zh": f"道路{rid}滑坡阻断", "en": f"Landslide on road {rid}"},
+                        ctx.incident(f"{self.id}:landslide:{rid}", road_incident_name(net.road_names[r], rid, "landslide"),
                                      (net.mid_x[r], net.mid_y[r]), needs={"clear_road": rid}, priority=2,
                                      cause=f"earthquake:{self.id}")
         return shock_max

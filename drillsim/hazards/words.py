@@ -24,6 +24,24 @@ def damage_state(ds: str) -> dict[str, str]:
     return {"zh": zh, "en": en}
 
 
+def road_label(road_name: str, road_id: str) -> dict[str, str]:
+    """A road in words: its name on the map if it has one (Chinese names only in Chinese text), else its
+    id ("道路 r12" / "road r12")."""
+    name = (road_name or "").strip()
+    return {"zh": name or f"道路 {road_id}", "en": name if name and not _CJK.search(name) else f"road {road_id}"}
+
+
+def road_incident_name(road_name: str, road_id: str, cause: str) -> dict[str, str]:
+    """The name of a road's clearing incident, ``cause`` "debris" or "landslide": "东风街倒塌废墟阻断" /
+    "Road r123 blocked by debris", "岭下公路滑坡阻断" / "Landslide on road r7"; no name: "道路 r7 滑坡阻断"."""
+    r = road_label(road_name, road_id)
+    if not (road_name or "").strip():
+        r["zh"] += " "  # "道路 r12 滑坡阻断", spaced as "道路 r12 上的桥梁"
+    if cause == "landslide":
+        return {"zh": f"{r['zh']}滑坡阻断", "en": f"Landslide on {r['en']}"}
+    return {"zh": f"{r['zh']}倒塌废墟阻断", "en": f"{r['en'][:1].upper()}{r['en'][1:]} blocked by debris"}
+
+
 def bridge_label(road_name: str, road_id: str) -> dict[str, str]:
     """The bridge carrying a road, in words: its name on the map if it has one (Chinese names only in
     Chinese text), else the road's id in a sentence ("道路 r12 上的桥梁" / "bridge on road r12")."""
