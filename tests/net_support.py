@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -78,3 +80,19 @@ async def until(pred, timeout: float = 20.0) -> None:
     while not pred():
         assert asyncio.get_running_loop().time() < end, "condition not reached in time"
         await asyncio.sleep(0.01)
+
+
+def json_line(proc: subprocess.Popen, pred, timeout: float = 30.0) -> dict:
+    """The first JSON line ``proc`` prints that satisfies ``pred`` (other lines are skipped)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        line = proc.stdout.readline()
+        if not line:
+            raise AssertionError(f"process ended: {proc.stderr.read()}")
+        try:
+            m = json.loads(line)
+        except ValueError:
+            continue
+        if pred(m):
+            return m
+    raise AssertionError("line not seen in time")

@@ -47,6 +47,16 @@ def _grid_drill(tmp_path: Path) -> tuple[Session, Path]:
     return s, path
 
 
+
+def _archive_agrees(path, want: list[str]):
+    """The archive's end state and the report's facts list exactly the incidents ``want``."""
+    with Archive.open(path) as a:
+        st = a.state_at()
+        f = collect(a, verify_chain=False)
+    assert sorted(i["id"] for i in st["incidents"]) == sorted(want)
+    assert [i["id"] for i in f.incidents] == want
+    return st, f
+
 def test_reports_without_a_task_are_not_incidents_anywhere(tmp_path):
     s, path = _grid_drill(tmp_path)
     reports = [str(e.data["id"]) for e in s.events.of_type("incident.new")]
@@ -58,11 +68,7 @@ def test_reports_without_a_task_are_not_incidents_anywhere(tmp_path):
     k = s.kpis()
     assert k["incidents"] == 4 and k["people_displaced"] == 40  # the shelter need counts as displacement
     assert [i["id"] for i in s.result()["incidents"]] == want
-    with Archive.open(path) as a:
-        st = a.state_at()
-        f = collect(a, verify_chain=False)
-    assert sorted(i["id"] for i in st["incidents"]) == sorted(want)
-    assert [i["id"] for i in f.incidents] == want
+    st, f = _archive_agrees(path, want)
     assert st["kpis"]["incidents"] == f.kpis["incidents"] == len(want)
     resolved = sum(1 for i in f.incidents if i["resolved"] is not None)
     assert resolved == f.kpis["incidents_resolved"] == sum(1 for i in st["incidents"] if i["resolved"] is not None)
@@ -172,9 +178,5 @@ def test_one_open_clearing_task_per_road(tmp_path):
     want = list(board.incidents)  # i3 (minute 90) comes before "again" or after, as the clearing took
     assert sorted(want) == ["again", "debris", "i1", "i2", "i3"] and s.sim.kpis.incident_ids() == want
     assert [i["id"] for i in s.result()["incidents"]] == want
-    with Archive.open(path) as a:
-        st = a.state_at()
-        f = collect(a, verify_chain=False)
-    assert sorted(i["id"] for i in st["incidents"]) == sorted(want)
-    assert [i["id"] for i in f.incidents] == want
+    st, f = _archive_agrees(path, want)
     assert s.kpis()["incidents"] == st["kpis"]["incidents"] == f.kpis["incidents"] == len(want)

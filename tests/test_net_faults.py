@@ -10,11 +10,10 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from net_support import SCENARIO, ServerThread
+from net_support import SCENARIO, ServerThread, json_line
 from net_support import until as _until
 
 from drillsim.net.client import SeatClient
@@ -98,21 +97,6 @@ def _cli(*args: str, **kw) -> subprocess.Popen:
                             stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, env=env, cwd=ROOT, **kw)
 
 
-def _json_line(proc: subprocess.Popen, pred, timeout: float = 30.0) -> dict:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        line = proc.stdout.readline()
-        if not line:
-            raise AssertionError(f"process ended: {proc.stderr.read()}")
-        try:
-            m = json.loads(line)
-        except ValueError:
-            continue
-        if pred(m):
-            return m
-    raise AssertionError("line not seen in time")
-
-
 @pytest.mark.slow
 def test_killed_seat_process_restarts_without_losing_or_repeating_orders(tmp_path):
     orders = tmp_path / "county.orders.yaml"
@@ -126,14 +110,14 @@ def test_killed_seat_process_restarts_without_losing_or_repeating_orders(tmp_pat
     serve = _cli("serve", str(SCENARIO), "--port", "0", "--speed", "4", "--until", "3000", "--record", str(archive),
                  "--json", "--pause-on-drop", "county_hq")
     try:
-        ready = _json_line(serve, lambda m: m.get("type") == "ready")
+        ready = json_line(serve, lambda m: m.get("type") == "ready")
         target, code = ready["target"], ready["codes"]["county_hq"]
         seat = _cli("seat", target, "--code", code, "--orders", str(orders), "--json")
-        ack = _json_line(seat, lambda m: m.get("type") == "ack")
+        ack = json_line(seat, lambda m: m.get("type") == "ack")
         assert ack["seq"] == 1 and ack["accepted"] is True
         seat.send_signal(signal.SIGKILL)  # the app is killed: no goodbye
         seat.wait(10)
-        _json_line(serve, lambda m: "paused" in str(m.get("message")))
+        json_line(serve, lambda m: "paused" in str(m.get("message")))
         again = _cli("seat", target, "--code", code, "--orders", str(orders), "--json", "--leave-when-done")
         out, err = again.communicate(timeout=60)
         assert again.returncode == 0, err

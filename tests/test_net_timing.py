@@ -12,11 +12,10 @@ import math
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from net_support import ServerThread
+from net_support import ServerThread, json_line
 from net_support import until as _until
 
 import drillsim.net.server as server_mod
@@ -51,21 +50,6 @@ def _cli(*args: str) -> subprocess.Popen:
                             stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, env=env, cwd=ROOT)
 
 
-def _json_line(proc: subprocess.Popen, pred, timeout: float = 30.0) -> dict:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        line = proc.stdout.readline()
-        if not line:
-            raise AssertionError(f"process ended: {proc.stderr.read()}")
-        try:
-            m = json.loads(line)
-        except ValueError:
-            continue
-        if pred(m):
-            return m
-    raise AssertionError("line not seen in time")
-
-
 @pytest.mark.slow
 def test_scripted_seat_orders_run_at_exactly_their_minutes(tmp_path):
     """``drillsim serve --speed 4`` and ``drillsim seat --orders`` as separate processes."""
@@ -77,10 +61,10 @@ def test_scripted_seat_orders_run_at_exactly_their_minutes(tmp_path):
     seen: list[dict] = []
     seat = None
     try:
-        ready = _json_line(serve, lambda m: m.get("type") == "ready")
+        ready = json_line(serve, lambda m: m.get("type") == "ready")
         seat = _cli("seat", ready["target"], "--code", ready["codes"]["county_hq"], "--orders", str(orders),
                     "--json", "--leave-when-done")
-        _json_line(serve, lambda m: "joined: county_hq" in str(m.get("message")))
+        json_line(serve, lambda m: "joined: county_hq" in str(m.get("message")))
 
         async def director() -> SeatClient:
             d = SeatClient(f"ws://{ready['target']}", ready["codes"]["director"], on_message=seen.append)
