@@ -25,7 +25,6 @@ import gc
 import heapq
 import itertools
 import logging
-import math
 import ssl
 import time
 from collections.abc import Callable
@@ -543,12 +542,10 @@ class DrillServer:
 
     # ------------------------------------------------------------------ acting
     def _check(self, ident: Identity, m: dict[str, Any]) -> None:
-        """Refuse what may never be applied (role, forged sender, bad arguments, a bad ``at``),
-        before it is applied or held; whether the drill accepts it is decided when it is applied."""
+        """Refuse what may never be applied (role, forged sender, bad arguments), before it is
+        applied or held; whether the drill accepts it is decided when it is applied. (A NaN or
+        infinite ``at``, like any such number, is refused by :func:`parse_client`.)"""
         kind, seq, role = m["type"], m["seq"], ident.role
-        at = m.get("at")
-        if at is not None and not math.isfinite(at):
-            raise Refusal("schema", "at 应为有限的模拟分钟数", "'at' must be a finite sim minute", seq)
         if kind == "order":
             if role == "evaluator":
                 raise Refusal("not_allowed", "评估组不能下达指令", "evaluators do not give orders", seq)
