@@ -9,10 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from drillsim.core.i18n import pick, tr
-from drillsim.exercise.wording import TIERS, kpi_label, label
-
-SHARE_KPIS = frozenset({"rescued_within_72h_share", "supplies_delivered_share", "unit_utilisation"})
-"""KPIs that are a share 0..1, shown as a percentage; every other number is in the unit its label names."""
+from drillsim.exercise.wording import SHARE_KPIS, TIERS, kpi_label, label
 
 
 def format_kpi(key: str, v: Any) -> str:

@@ -337,6 +337,11 @@ def op_label(op: Any, lang: str | None = None, cap: bool = False) -> str:
     return label(OP_LABELS, op, lang, cap)
 
 
+SHARE_KPIS = frozenset({"rescued_within_72h_share", "supplies_delivered_share", "unit_utilisation"})
+"""KPIs that are a share 0..1, read as a percentage (terminal tables and the report); every other
+number is in the unit its label names."""
+
+
 def kpi_label(key: str, lang: str | None = None) -> str:
     """A KPI's name; also the flattened keys of batch results: ``score_components.rescue`` (评分·搜救 /
     Score: Rescue) and ``supplies_loaded_by_tier.县`` (按储备层级装运(件) · 县级 / Items loaded by reserve tier · county)."""

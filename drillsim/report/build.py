@@ -21,6 +21,7 @@ from drillsim.exercise.wording import (
     OP_LABELS,
     RESPONSE_LEVELS,
     SEAT_KINDS,
+    SHARE_KPIS,
     TIERS,
     WARNING_COLORS,
     Labels,
@@ -153,7 +154,7 @@ class Lang:
 
 def kpi_value(L: Lang, key: str, v: Any) -> str:
     """A KPI as read: shares as percentages, levels and tiers in words, the rest as numbers."""
-    if isinstance(v, (int, float)) and not isinstance(v, bool) and (key.endswith("_share") or key == "unit_utilisation"):
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and key in SHARE_KPIS:
         return L.pct(v)
     if key == "response_level_due" and v:
         return L.level(v)
